@@ -1,0 +1,488 @@
+//! The `Disease` type and its connections.
+
+use super::connection::{Connection, PageArgs};
+use super::error::Coded;
+use super::gene::Gene;
+use super::kg;
+use super::phenotype::Phenotype;
+use super::provenance::{distinct_sources, Assertion, Frequency, SourceInfo, Xref};
+use crate::graph::model::{self, AttributeKind, EdgeId, NodeId};
+use crate::graph::Rel;
+use async_graphql::{Context, Enum, Object, Result, SimpleObject};
+
+/// A rare disease, merged across Orphanet, MONDO, OMIM and DECIPHER: every
+/// identifier of the disease resolves to this one record.
+pub struct Disease(pub NodeId);
+
+/// Which phenotype annotations to list.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Default)]
+pub enum Qualifier {
+    /// Phenotypes present in the disease.
+    #[default]
+    Present,
+    /// Phenotypes explicitly excluded (HPOA `NOT`, Orphanet "Excluded (0%)").
+    Excluded,
+    /// Both.
+    All,
+}
+
+/// Picks the part of an adjacency list (present first, excluded last) that
+/// a qualifier asks for.
+pub(crate) fn by_qualifier<'a>(
+    ctx: &Context<'_>,
+    edges: &'a [EdgeId],
+    q: Qualifier,
+) -> &'a [EdgeId] {
+    let g = kg(ctx);
+    let split = edges.partition_point(|&e| match g.edge(e).0 {
+        model::Edge::HasPhenotype(a) => !a.negated,
+        _ => true,
+    });
+    match q {
+        Qualifier::Present => &edges[..split],
+        Qualifier::Excluded => &edges[split..],
+        Qualifier::All => edges,
+    }
+}
+
+/// A disease-level attribute: mode of inheritance, onset, clinical course.
+pub struct DiseaseAttribute<'a>(&'a model::Attribute);
+
+#[Object]
+impl DiseaseAttribute<'_> {
+    /// The label as the source states it (e.g. `Autosomal dominant inheritance`, `Adult`).
+    async fn label(&self) -> &str {
+        &self.0.label
+    }
+    /// The HPO term, when the source gives one.
+    async fn term(&self) -> Option<Phenotype> {
+        self.0.term.map(Phenotype::new)
+    }
+    /// Where it comes from.
+    async fn evidence(&self) -> Assertion<'_> {
+        Assertion::plain(&self.0.provenance)
+    }
+}
+
+/// Orphanet epidemiology: one prevalence, incidence or case count.
+#[derive(SimpleObject)]
+pub struct Prevalence<'a> {
+    /// e.g. `Point prevalence`, `Annual incidence`, `Cases/families`.
+    kind: Option<&'a str>,
+    /// `Value and class`, `Only value`, `Class only`.
+    qualification: Option<&'a str>,
+    /// e.g. `1-9 / 100 000`.
+    class: Option<&'a str>,
+    /// Mean value, when given.
+    mean_value: Option<&'a str>,
+    /// Geographic area, e.g. `Europe`, `Worldwide`.
+    geographic: Option<&'a str>,
+    /// Orphanet validation status.
+    validation_status: Option<&'a str>,
+    /// Reference (PMID, `[EXPERT]`, registry).
+    reference: Option<&'a str>,
+}
+
+/// A synonym and its source.
+#[derive(SimpleObject)]
+pub struct DiseaseSynonym<'a> {
+    text: &'a str,
+    source: &'static str,
+}
+
+#[Object]
+impl Disease {
+    /// Canonical CURIE: MONDO when the disease is in MONDO, else ORPHA, OMIM or DECIPHER.
+    async fn id<'c>(&self, ctx: &Context<'c>) -> &'c str {
+        kg(ctx).disease(self.0).id.as_str()
+    }
+    /// Preferred name (Orphanet's label, else MONDO's, else HPOA's).
+    async fn name<'c>(&self, ctx: &Context<'c>) -> &'c str {
+        &kg(ctx).disease(self.0).name.value
+    }
+    /// The source of the preferred name.
+    async fn name_source(&self, ctx: &Context<'_>) -> &'static str {
+        kg(ctx).disease(self.0).name.source.name()
+    }
+    /// Textual definition (from Orphanet).
+    async fn definition<'c>(&self, ctx: &Context<'c>) -> Option<&'c str> {
+        kg(ctx)
+            .disease(self.0)
+            .definition
+            .as_ref()
+            .map(|d| d.value.as_str())
+    }
+    /// Other names of the disease, from every source.
+    async fn synonyms<'c>(&self, ctx: &Context<'c>) -> Vec<&'c str> {
+        kg(ctx)
+            .disease(self.0)
+            .synonyms
+            .iter()
+            .map(|s| s.value.as_str())
+            .collect()
+    }
+    /// Other names, each with the source that gives it.
+    async fn synonyms_with_source<'c>(&self, ctx: &Context<'c>) -> Vec<DiseaseSynonym<'c>> {
+        kg(ctx)
+            .disease(self.0)
+            .synonyms
+            .iter()
+            .map(|s| DiseaseSynonym {
+                text: &s.value,
+                source: s.source.name(),
+            })
+            .collect()
+    }
+    /// Every identifier merged into this record (MONDO, ORPHA, OMIM, DECIPHER); each resolves to it.
+    async fn equivalent_ids<'c>(&self, ctx: &Context<'c>) -> Vec<&'c str> {
+        kg(ctx)
+            .disease(self.0)
+            .equivalent_ids
+            .iter()
+            .map(|c| c.as_str())
+            .collect()
+    }
+    /// Cross-references to other vocabularies (DOID, MeSH, UMLS, NCIT, GARD, ICD-10-CM, related OMIM entries).
+    async fn xrefs<'c>(&self, ctx: &Context<'c>) -> Vec<Xref<'c>> {
+        kg(ctx)
+            .disease(self.0)
+            .xrefs
+            .iter()
+            .map(Xref::from)
+            .collect()
+    }
+    /// Orphanet disorder type (`Disease`, `Clinical subtype`, `Category`, ...).
+    async fn disorder_type<'c>(&self, ctx: &Context<'c>) -> Option<&'c str> {
+        kg(ctx).disease(self.0).disorder_type.as_deref()
+    }
+    /// Modes of inheritance (HPOA aspect I, Orphanet).
+    async fn inheritance<'c>(&self, ctx: &Context<'c>) -> Vec<DiseaseAttribute<'c>> {
+        attributes(ctx, self.0, AttributeKind::Inheritance)
+    }
+    /// Ages of onset (HPOA aspect C under Onset, Orphanet average age of onset).
+    async fn onset<'c>(&self, ctx: &Context<'c>) -> Vec<DiseaseAttribute<'c>> {
+        attributes(ctx, self.0, AttributeKind::Onset)
+    }
+    /// Clinical course other than onset (HPOA aspect C), e.g. progression, mortality.
+    async fn clinical_course<'c>(&self, ctx: &Context<'c>) -> Vec<DiseaseAttribute<'c>> {
+        attributes(ctx, self.0, AttributeKind::ClinicalCourse)
+    }
+    /// Clinical modifiers (HPOA aspect M) and past medical history (aspect H).
+    async fn modifiers<'c>(&self, ctx: &Context<'c>) -> Vec<DiseaseAttribute<'c>> {
+        let mut v = attributes(ctx, self.0, AttributeKind::Modifier);
+        v.extend(attributes(ctx, self.0, AttributeKind::History));
+        v
+    }
+    /// Orphanet prevalence, incidence and case counts.
+    async fn prevalences<'c>(&self, ctx: &Context<'c>) -> Vec<Prevalence<'c>> {
+        kg(ctx)
+            .disease(self.0)
+            .prevalences
+            .iter()
+            .map(|p| Prevalence {
+                kind: p.kind.as_deref(),
+                qualification: p.qualification.as_deref(),
+                class: p.class.as_deref(),
+                mean_value: p.mean_value.as_deref(),
+                geographic: p.geographic.as_deref(),
+                validation_status: p.validation_status.as_deref(),
+                reference: p.reference.as_deref(),
+            })
+            .collect()
+    }
+    /// Sources that contribute to this record, with their releases.
+    async fn sources(&self, ctx: &Context<'_>) -> Vec<SourceInfo> {
+        kg(ctx)
+            .disease(self.0)
+            .sources
+            .iter()
+            .copied()
+            .map(SourceInfo)
+            .collect()
+    }
+    /// HPO phenotypes, most frequent first. Each edge carries frequency, onset,
+    /// evidence and the sources asserting it.
+    async fn phenotypes(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        #[graphql(default)] qualifier: Qualifier,
+    ) -> Result<Connection<DiseasePhenotypeEdge>> {
+        let page = PageArgs::new(first, after.as_deref()).coded()?;
+        let edges = by_qualifier(
+            ctx,
+            kg(ctx).edges(self.0, Rel::DiseasePhenotypes),
+            qualifier,
+        );
+        Ok(page.apply(edges, |cursor, &edge| DiseasePhenotypeEdge {
+            cursor,
+            edge,
+            disease: self.0,
+        }))
+    }
+    /// Associated genes, by symbol.
+    async fn genes(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Connection<DiseaseGeneEdge>> {
+        let page = PageArgs::new(first, after.as_deref()).coded()?;
+        let edges = kg(ctx).edges(self.0, Rel::DiseaseGenes);
+        Ok(page.apply(edges, |cursor, &edge| DiseaseGeneEdge {
+            cursor,
+            edge,
+            disease: self.0,
+        }))
+    }
+    /// Broader diseases and groups (Orphanet classification, MONDO is_a).
+    async fn parents(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Connection<DiseaseRelationEdge>> {
+        relation(ctx, self.0, Rel::Parents, first, after)
+    }
+    /// Narrower diseases and subtypes (Orphanet classification, MONDO is_a).
+    async fn children(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Connection<DiseaseRelationEdge>> {
+        relation(ctx, self.0, Rel::Children, first, after)
+    }
+}
+
+fn attributes<'c>(ctx: &Context<'c>, n: NodeId, kind: AttributeKind) -> Vec<DiseaseAttribute<'c>> {
+    kg(ctx)
+        .disease(n)
+        .attributes
+        .iter()
+        .filter(|a| a.kind == kind)
+        .map(DiseaseAttribute)
+        .collect()
+}
+
+fn relation(
+    ctx: &Context<'_>,
+    n: NodeId,
+    rel: Rel,
+    first: Option<i32>,
+    after: Option<String>,
+) -> Result<Connection<DiseaseRelationEdge>> {
+    let page = PageArgs::new(first, after.as_deref()).coded()?;
+    Ok(
+        page.apply(kg(ctx).edges(n, rel), |cursor, &edge| DiseaseRelationEdge {
+            cursor,
+            edge,
+            from: n,
+        }),
+    )
+}
+
+/// A disease's phenotype annotation.
+pub struct DiseasePhenotypeEdge {
+    pub cursor: String,
+    pub edge: EdgeId,
+    pub disease: NodeId,
+}
+
+pub(crate) fn phenotype_association<'c>(
+    ctx: &Context<'c>,
+    e: EdgeId,
+) -> &'c model::PhenotypeAssociation {
+    match kg(ctx).edge(e).0 {
+        model::Edge::HasPhenotype(a) => a,
+        other => unreachable!("not a phenotype edge: {other:?}"),
+    }
+}
+
+/// The assertions of a disease-phenotype edge.
+pub(crate) fn phenotype_assertions<'c>(
+    ctx: &Context<'c>,
+    e: EdgeId,
+) -> &'c [model::PhenotypeAssertion] {
+    kg(ctx).phenotype_assertions(phenotype_association(ctx, e))
+}
+
+/// Attributes of a disease-phenotype association, shown on its edges from
+/// either end.
+pub struct PhenotypeAssociationFields {
+    pub cursor: String,
+    pub edge: EdgeId,
+}
+
+#[Object]
+impl PhenotypeAssociationFields {
+    /// Opaque cursor; pass as `after` to continue after this edge.
+    async fn cursor(&self) -> &str {
+        &self.cursor
+    }
+    /// True when the phenotype is explicitly excluded in this disease.
+    async fn negated(&self, ctx: &Context<'_>) -> bool {
+        phenotype_association(ctx, self.edge).negated
+    }
+    /// The most precise frequency any source states (a patient count over a
+    /// percentage over a frequency class).
+    async fn frequency(&self, ctx: &Context<'_>) -> Option<Frequency> {
+        phenotype_assertions(ctx, self.edge)
+            .iter()
+            .filter_map(|x| x.frequency)
+            .min_by_key(model::Frequency::precision)
+            .map(Frequency)
+    }
+    /// Age of onset of the feature, when a source states one.
+    async fn onset(&self, ctx: &Context<'_>) -> Option<Phenotype> {
+        phenotype_assertions(ctx, self.edge)
+            .iter()
+            .find_map(|a| a.onset)
+            .map(Phenotype::new)
+    }
+    /// The sources asserting this association.
+    async fn sources(&self, ctx: &Context<'_>) -> Vec<SourceInfo> {
+        distinct_sources(
+            phenotype_assertions(ctx, self.edge)
+                .iter()
+                .map(|a| &a.provenance),
+        )
+    }
+    /// Every source's assertion, with evidence code, references and frequency.
+    async fn evidence<'c>(&self, ctx: &Context<'c>) -> Vec<Assertion<'c>> {
+        phenotype_assertions(ctx, self.edge)
+            .iter()
+            .map(|a| Assertion {
+                provenance: &a.provenance,
+                frequency: a.frequency,
+                onset: a.onset,
+                sex: a.sex,
+                modifiers: &a.modifiers,
+            })
+            .collect()
+    }
+}
+
+#[Object]
+impl DiseasePhenotypeEdge {
+    /// The phenotype.
+    async fn node(&self, ctx: &Context<'_>) -> Phenotype {
+        Phenotype::new(kg(ctx).other(self.edge, self.disease))
+    }
+    #[graphql(flatten)]
+    async fn association(&self) -> PhenotypeAssociationFields {
+        PhenotypeAssociationFields {
+            cursor: self.cursor.clone(),
+            edge: self.edge,
+        }
+    }
+}
+
+/// The assertions of a gene-disease edge.
+pub(crate) fn gene_assertions<'c>(ctx: &Context<'c>, e: EdgeId) -> &'c [model::Provenance] {
+    let g = kg(ctx);
+    match g.edge(e).0 {
+        model::Edge::GeneDisease(span) => g.gene_disease_assertions(*span),
+        other => unreachable!("not a gene-disease edge: {other:?}"),
+    }
+}
+
+/// Attributes of a gene-disease association, shown on its edges from either end.
+pub struct GeneAssociationFields {
+    pub cursor: String,
+    pub edge: EdgeId,
+}
+
+#[Object]
+impl GeneAssociationFields {
+    /// Opaque cursor; pass as `after` to continue after this edge.
+    async fn cursor(&self) -> &str {
+        &self.cursor
+    }
+    /// Orphanet's gene-disease association types (e.g. `Disease-causing germline mutation(s) in`).
+    async fn association_types<'c>(&self, ctx: &Context<'c>) -> Vec<&'c str> {
+        let mut v: Vec<&str> = gene_assertions(ctx, self.edge)
+            .iter()
+            .filter_map(|p| p.evidence.map(|s| kg(ctx).text(s)))
+            .collect();
+        v.dedup();
+        v
+    }
+    /// The sources asserting this association.
+    async fn sources(&self, ctx: &Context<'_>) -> Vec<SourceInfo> {
+        distinct_sources(gene_assertions(ctx, self.edge).iter())
+    }
+    /// Every source's assertion (the disease id it was stated for).
+    async fn evidence<'c>(&self, ctx: &Context<'c>) -> Vec<Assertion<'c>> {
+        gene_assertions(ctx, self.edge)
+            .iter()
+            .map(Assertion::plain)
+            .collect()
+    }
+}
+
+/// A disease's gene association.
+pub struct DiseaseGeneEdge {
+    pub cursor: String,
+    pub edge: EdgeId,
+    pub disease: NodeId,
+}
+
+#[Object]
+impl DiseaseGeneEdge {
+    /// The gene.
+    async fn node(&self, ctx: &Context<'_>) -> Gene {
+        Gene::new(kg(ctx).other(self.edge, self.disease))
+    }
+    #[graphql(flatten)]
+    async fn association(&self) -> GeneAssociationFields {
+        GeneAssociationFields {
+            cursor: self.cursor.clone(),
+            edge: self.edge,
+        }
+    }
+}
+
+/// A classification link between two diseases.
+pub struct DiseaseRelationEdge {
+    pub cursor: String,
+    pub edge: EdgeId,
+    pub from: NodeId,
+}
+
+#[Object]
+impl DiseaseRelationEdge {
+    /// Opaque cursor; pass as `after` to continue after this edge.
+    async fn cursor(&self) -> &str {
+        &self.cursor
+    }
+    /// The related disease.
+    async fn node(&self, ctx: &Context<'_>) -> Disease {
+        Disease(kg(ctx).other(self.edge, self.from))
+    }
+    /// The classifications asserting the link (Orphanet, MONDO).
+    async fn sources(&self, ctx: &Context<'_>) -> Vec<SourceInfo> {
+        match kg(ctx).edge(self.edge).0 {
+            model::Edge::SubclassOf(s) => s.iter().map(SourceInfo).collect(),
+            _ => vec![],
+        }
+    }
+}
+
+/// A disease in a list.
+pub struct DiseaseEdge {
+    pub cursor: String,
+    pub node: NodeId,
+}
+
+#[Object]
+impl DiseaseEdge {
+    /// Opaque cursor; pass as `after` to continue after this edge.
+    async fn cursor(&self) -> &str {
+        &self.cursor
+    }
+    async fn node(&self) -> Disease {
+        Disease(self.node)
+    }
+}

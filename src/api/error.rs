@@ -1,0 +1,62 @@
+//! Errors a client can see, each with a stable `extensions.code`.
+
+use async_graphql::ErrorExtensions;
+
+/// An error answered to a GraphQL client. Internal failures never reach a
+/// client with their details.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// An argument is malformed (an id, a cursor, a page size).
+    #[error("{0}")]
+    BadUserInput(String),
+    /// A well-formed id names several records.
+    #[error("`{id}` names {} records; use one of: {}", candidates.len(), candidates.join(", "))]
+    AmbiguousId { id: String, candidates: Vec<String> },
+}
+
+impl ApiError {
+    /// The stable code in `extensions.code`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::BadUserInput(_) => "BAD_USER_INPUT",
+            ApiError::AmbiguousId { .. } => "AMBIGUOUS_ID",
+        }
+    }
+}
+
+impl From<crate::curie::CurieError> for ApiError {
+    fn from(e: crate::curie::CurieError) -> Self {
+        ApiError::BadUserInput(e.to_string())
+    }
+}
+
+impl ErrorExtensions for ApiError {
+    fn extend(&self) -> async_graphql::Error {
+        let code = self.code();
+        let candidates = match self {
+            ApiError::AmbiguousId { candidates, .. } => Some(candidates.clone()),
+            _ => None,
+        };
+        async_graphql::Error::new(self.to_string()).extend_with(move |_, e| {
+            e.set("code", code);
+            if let Some(c) = &candidates {
+                e.set("candidates", c.clone());
+            }
+        })
+    }
+}
+
+/// Converts `Result<T, ApiError>` into a GraphQL result that keeps the code.
+///
+/// async-graphql turns any `Display` error into a GraphQL error *without*
+/// extensions, so a bare `?` on an [`ApiError`] would lose `extensions.code`:
+/// resolvers call `.coded()?` instead.
+pub trait Coded<T> {
+    fn coded(self) -> async_graphql::Result<T>;
+}
+
+impl<T> Coded<T> for Result<T, ApiError> {
+    fn coded(self) -> async_graphql::Result<T> {
+        self.map_err(|e| e.extend())
+    }
+}

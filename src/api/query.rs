@@ -1,0 +1,466 @@
+//! The root `Query`, split by entity with `MergedObject`.
+
+use super::connection::{Connection, PageArgs};
+use super::disease::{Disease, DiseaseEdge};
+use super::error::ApiError;
+use super::error::Coded;
+use super::gene::{Gene, GeneEdge};
+use super::kg;
+use super::phenotype::{Phenotype, PhenotypeEdge, Redirect};
+use super::provenance::SourceInfo;
+use crate::curie::{Curie, Prefix};
+use crate::graph::model::{NodeId, Source};
+use crate::graph::{KnowledgeGraph, Lookup, Rel};
+use async_graphql::{Context, Enum, InputObject, MergedObject, Object, Result, SimpleObject, ID};
+
+/// The most ids one batch lookup may ask for.
+pub const MAX_BATCH: usize = 500;
+
+/// The root query.
+#[derive(MergedObject, Default)]
+pub struct QueryRoot(DiseaseQuery, PhenotypeQuery, GeneQuery, MetaQuery);
+
+fn disease_curie(id: &str) -> Result<Curie, ApiError> {
+    let c = Curie::parse(id)?;
+    if !c.prefix().is_disease() {
+        return Err(ApiError::BadUserInput(format!(
+            "`{id}` is not a disease identifier (expected MONDO, ORPHA, OMIM, DECIPHER, GARD, DOID, MESH, UMLS, NCIT or ICD10CM)"
+        )));
+    }
+    Ok(c)
+}
+
+fn phenotype_curie(id: &str) -> Result<Curie, ApiError> {
+    let c = Curie::parse(id)?;
+    if c.prefix() != Prefix::Hp {
+        return Err(ApiError::BadUserInput(format!(
+            "`{id}` is not an HPO term id (expected HP:0000000)"
+        )));
+    }
+    Ok(c)
+}
+
+/// Validates a gene key: a gene CURIE or a symbol.
+fn gene_key(id: &str) -> Result<String, ApiError> {
+    let id = id.trim();
+    if id.contains(':') {
+        let c = Curie::parse(id)?;
+        if !matches!(
+            c.prefix(),
+            Prefix::Hgnc | Prefix::NcbiGene | Prefix::Ensembl
+        ) {
+            return Err(ApiError::BadUserInput(format!(
+                "`{id}` is not a gene identifier (expected a symbol, HGNC:n, NCBIGene:n or ENSEMBL:ENSG...)"
+            )));
+        }
+        return Ok(c.as_str().to_string());
+    }
+    let ok = !id.is_empty()
+        && id.len() <= 64
+        && id
+            .chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || "-_.@#/".contains(ch));
+    if !ok {
+        return Err(ApiError::BadUserInput(format!(
+            "`{id}` is not a gene symbol or identifier"
+        )));
+    }
+    Ok(id.to_string())
+}
+
+/// Turns a lookup into an optional node, with its redirect, or an error.
+fn resolve(
+    g: &KnowledgeGraph,
+    asked: &str,
+    lookup: Lookup,
+    name: impl Fn(NodeId) -> String,
+) -> Result<Option<(NodeId, Option<Redirect>)>, ApiError> {
+    match lookup {
+        Lookup::Found(n) => Ok(Some((n, None))),
+        Lookup::Redirected { node, reason } => Ok(Some((
+            node,
+            Some(Redirect {
+                from: asked.to_string(),
+                reason: reason.into(),
+            }),
+        ))),
+        Lookup::NotFound => Ok(None),
+        Lookup::Ambiguous(v) => {
+            let _ = g;
+            Err(ApiError::AmbiguousId {
+                id: asked.to_string(),
+                candidates: v.into_iter().map(name).collect(),
+            })
+        }
+    }
+}
+
+pub(crate) fn find_disease(g: &KnowledgeGraph, id: &str) -> Result<Option<NodeId>, ApiError> {
+    let c = disease_curie(id)?;
+    Ok(resolve(g, id, g.find_disease(&c), |n| g.disease(n).id.to_string())?.map(|(n, _)| n))
+}
+
+pub(crate) fn find_phenotype(g: &KnowledgeGraph, id: &str) -> Result<Option<Phenotype>, ApiError> {
+    let c = phenotype_curie(id)?;
+    Ok(resolve(g, id, g.find_phenotype(&c), |n| {
+        g.phenotype(n).id.to_string()
+    })?
+    .map(|(node, redirect)| Phenotype { node, redirect }))
+}
+
+pub(crate) fn find_gene(g: &KnowledgeGraph, id: &str) -> Result<Option<Gene>, ApiError> {
+    let k = gene_key(id)?;
+    Ok(
+        resolve(g, id, g.find_gene(&k), |n| g.gene(n).id.to_string())?
+            .map(|(node, redirect)| Gene { node, redirect }),
+    )
+}
+
+fn check_batch(ids: &[ID]) -> Result<(), ApiError> {
+    if ids.len() > MAX_BATCH {
+        return Err(ApiError::BadUserInput(format!(
+            "at most {MAX_BATCH} ids per request (got {})",
+            ids.len()
+        )));
+    }
+    Ok(())
+}
+
+/// A data source, for filtering.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum SourceName {
+    Hpo,
+    Hpoa,
+    GenesToPhenotype,
+    Orphanet,
+    Mondo,
+    Hgnc,
+}
+
+impl From<SourceName> for Source {
+    fn from(s: SourceName) -> Self {
+        match s {
+            SourceName::Hpo => Source::Hpo,
+            SourceName::Hpoa => Source::Hpoa,
+            SourceName::GenesToPhenotype => Source::GenesToPhenotype,
+            SourceName::Orphanet => Source::Orphanet,
+            SourceName::Mondo => Source::Mondo,
+            SourceName::Hgnc => Source::Hgnc,
+        }
+    }
+}
+
+/// Filters for `diseases`; all given conditions must hold.
+#[derive(InputObject, Default)]
+pub struct DiseaseFilter {
+    /// Case-insensitive substring of the name or a synonym.
+    pub name_contains: Option<String>,
+    /// Only diseases this source contributes to.
+    pub source: Option<SourceName>,
+    /// Orphanet disorder type, e.g. `Disease`, `Clinical subtype`.
+    pub disorder_type: Option<String>,
+    /// Only diseases annotated with this HPO term or a descendant of it.
+    pub has_phenotype: Option<ID>,
+    /// Only diseases associated with this gene.
+    pub has_gene: Option<ID>,
+}
+
+#[derive(Default)]
+pub struct DiseaseQuery;
+
+#[Object]
+impl DiseaseQuery {
+    /// A disease by any of its CURIEs (`ORPHA:732`, `Orphanet:732`, `MONDO:0019127`,
+    /// `OMIM:154700`, `GARD:7425`, `DOID:...`, `MESH:...`, `UMLS:...`). Null when
+    /// no disease has the id; an error when the id is malformed.
+    async fn disease(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Disease>> {
+        Ok(find_disease(kg(ctx), &id).coded()?.map(Disease))
+    }
+    /// Many diseases at once, in the order asked, with null for unknown ids.
+    async fn diseases_by_ids(
+        &self,
+        ctx: &Context<'_>,
+        ids: Vec<ID>,
+    ) -> Result<Vec<Option<Disease>>> {
+        check_batch(&ids).coded()?;
+        let g = kg(ctx);
+        ids.iter()
+            .map(|id| Ok(find_disease(g, id).coded()?.map(Disease)))
+            .collect()
+    }
+    /// Diseases by name, filtered.
+    async fn diseases(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<DiseaseFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Connection<DiseaseEdge>> {
+        let page = PageArgs::new(first, after.as_deref()).coded()?;
+        let g = kg(ctx);
+        let f = filter.unwrap_or_default();
+        let needle = f.name_contains.as_ref().map(|s| s.trim().to_lowercase());
+        let phenotype = match &f.has_phenotype {
+            Some(id) => match find_phenotype(g, id).coded()? {
+                Some(p) => Some(p.node),
+                None => {
+                    return Ok(page.apply(&[] as &[NodeId], |cursor, &node| DiseaseEdge {
+                        cursor,
+                        node,
+                    }))
+                }
+            },
+            None => None,
+        };
+        let gene = match &f.has_gene {
+            Some(id) => match find_gene(g, id).coded()? {
+                Some(x) => Some(x.node),
+                None => {
+                    return Ok(page.apply(&[] as &[NodeId], |cursor, &node| DiseaseEdge {
+                        cursor,
+                        node,
+                    }))
+                }
+            },
+            None => None,
+        };
+        let source: Option<Source> = f.source.map(Into::into);
+        let matches: Vec<NodeId> = g
+            .diseases_by_name()
+            .iter()
+            .copied()
+            .filter(|&n| {
+                let d = g.disease(n);
+                if let Some(s) = source {
+                    if !d.sources.contains(&s) {
+                        return false;
+                    }
+                }
+                if let Some(t) = &f.disorder_type {
+                    if !d.disorder_type.as_deref().is_some_and(|x| x.eq_ignore_ascii_case(t)) {
+                        return false;
+                    }
+                }
+                if let Some(needle) = &needle {
+                    let hit = d.name.value.to_lowercase().contains(needle)
+                        || d.synonyms.iter().any(|s| s.value.to_lowercase().contains(needle));
+                    if !hit {
+                        return false;
+                    }
+                }
+                if let Some(p) = phenotype {
+                    if !g.edges(n, Rel::DiseasePhenotypes).iter().any(|&e| {
+                        matches!(g.edge(e).0, crate::graph::model::Edge::HasPhenotype(a) if !a.negated) && g.is_a(g.other(e, n), p)
+                    }) {
+                        return false;
+                    }
+                }
+                if let Some(x) = gene {
+                    if !g.edges(n, Rel::DiseaseGenes).iter().any(|&e| g.other(e, n) == x) {
+                        return false;
+                    }
+                }
+                true
+            })
+            .collect();
+        Ok(page.apply(&matches, |cursor, &node| DiseaseEdge { cursor, node }))
+    }
+}
+
+/// Filters for `phenotypes`.
+#[derive(InputObject, Default)]
+pub struct PhenotypeFilter {
+    /// Case-insensitive substring of the name or a synonym.
+    pub name_contains: Option<String>,
+    /// Only this term's descendants (the term itself excluded).
+    pub descendant_of: Option<ID>,
+    /// Include obsolete terms (default false).
+    pub include_obsolete: Option<bool>,
+}
+
+#[derive(Default)]
+pub struct PhenotypeQuery;
+
+#[Object]
+impl PhenotypeQuery {
+    /// An HPO term by HP id, alt_id or obsolete id. Alt and obsolete ids answer
+    /// with the current term and set `redirectedFrom`.
+    async fn phenotype(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Phenotype>> {
+        find_phenotype(kg(ctx), &id).coded()
+    }
+    /// Many terms at once, in the order asked, with null for unknown ids.
+    async fn phenotypes_by_ids(
+        &self,
+        ctx: &Context<'_>,
+        ids: Vec<ID>,
+    ) -> Result<Vec<Option<Phenotype>>> {
+        check_batch(&ids).coded()?;
+        let g = kg(ctx);
+        ids.iter()
+            .map(|id| find_phenotype(g, id).coded())
+            .collect()
+    }
+    /// HPO terms by name, filtered.
+    async fn phenotypes(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<PhenotypeFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Connection<PhenotypeEdge>> {
+        let page = PageArgs::new(first, after.as_deref()).coded()?;
+        let g = kg(ctx);
+        let f = filter.unwrap_or_default();
+        let needle = f.name_contains.as_ref().map(|s| s.trim().to_lowercase());
+        let ancestor = match &f.descendant_of {
+            Some(id) => match find_phenotype(g, id).coded()? {
+                Some(p) => Some(p.node),
+                None => {
+                    return Ok(page.apply(&[] as &[NodeId], |cursor, &node| PhenotypeEdge {
+                        cursor,
+                        node,
+                    }))
+                }
+            },
+            None => None,
+        };
+        let obsolete = f.include_obsolete.unwrap_or(false);
+        let matches: Vec<NodeId> = g
+            .phenotypes_by_name()
+            .iter()
+            .copied()
+            .filter(|&n| {
+                let p = g.phenotype(n);
+                (obsolete || !p.obsolete)
+                    && ancestor.is_none_or(|a| a != n && g.is_a(n, a))
+                    && needle.as_ref().is_none_or(|needle| {
+                        p.name.to_lowercase().contains(needle)
+                            || p.synonyms
+                                .iter()
+                                .any(|s| s.text.to_lowercase().contains(needle))
+                    })
+            })
+            .collect();
+        Ok(page.apply(&matches, |cursor, &node| PhenotypeEdge { cursor, node }))
+    }
+}
+
+/// Filters for `genes`.
+#[derive(InputObject, Default)]
+pub struct GeneFilter {
+    /// Case-insensitive prefix of the symbol.
+    pub symbol_prefix: Option<String>,
+    /// Case-insensitive substring of the approved name.
+    pub name_contains: Option<String>,
+    /// Locus type, e.g. `gene with protein product`.
+    pub locus_type: Option<String>,
+    /// Only genes with at least one disease association.
+    pub has_disease: Option<bool>,
+}
+
+#[derive(Default)]
+pub struct GeneQuery;
+
+#[Object]
+impl GeneQuery {
+    /// A gene by current, previous or alias symbol (case-insensitive), `HGNC:n`,
+    /// `NCBIGene:n` or `ENSEMBL:ENSG...`. A previous or alias symbol sets
+    /// `redirectedFrom`; one shared by several genes is an `AMBIGUOUS_ID` error.
+    async fn gene(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Gene>> {
+        find_gene(kg(ctx), &id).coded()
+    }
+    /// Many genes at once, in the order asked, with null for unknown ids.
+    async fn genes_by_ids(&self, ctx: &Context<'_>, ids: Vec<ID>) -> Result<Vec<Option<Gene>>> {
+        check_batch(&ids).coded()?;
+        let g = kg(ctx);
+        ids.iter().map(|id| find_gene(g, id).coded()).collect()
+    }
+    /// Genes by symbol, filtered.
+    async fn genes(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<GeneFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Connection<GeneEdge>> {
+        let page = PageArgs::new(first, after.as_deref()).coded()?;
+        let g = kg(ctx);
+        let f = filter.unwrap_or_default();
+        let prefix = f.symbol_prefix.as_ref().map(|s| s.trim().to_uppercase());
+        let needle = f.name_contains.as_ref().map(|s| s.trim().to_lowercase());
+        let matches: Vec<NodeId> = g
+            .genes_by_symbol()
+            .iter()
+            .copied()
+            .filter(|&n| {
+                let x = g.gene(n);
+                prefix
+                    .as_ref()
+                    .is_none_or(|p| x.symbol.to_uppercase().starts_with(p.as_str()))
+                    && needle.as_ref().is_none_or(|s| {
+                        x.name
+                            .as_deref()
+                            .is_some_and(|nm| nm.to_lowercase().contains(s.as_str()))
+                    })
+                    && f.locus_type.as_ref().is_none_or(|t| {
+                        x.locus_type
+                            .as_deref()
+                            .is_some_and(|l| l.eq_ignore_ascii_case(t))
+                    })
+                    && f.has_disease
+                        .is_none_or(|want| want != g.edges(n, Rel::GeneDiseases).is_empty())
+            })
+            .collect();
+        Ok(page.apply(&matches, |cursor, &node| GeneEdge { cursor, node }))
+    }
+}
+
+/// How many of something.
+#[derive(SimpleObject)]
+pub struct TypeCount {
+    pub name: &'static str,
+    pub count: usize,
+}
+
+/// What this server is serving.
+pub struct Meta;
+
+#[Object]
+impl Meta {
+    /// Version of this API (the server's crate version).
+    async fn api_version(&self) -> &'static str {
+        env!("CARGO_PKG_VERSION")
+    }
+    /// The sources loaded, with their releases, files and licences.
+    async fn sources(&self) -> Vec<SourceInfo> {
+        Source::ALL.into_iter().map(SourceInfo).collect()
+    }
+    /// Entities by type.
+    async fn entity_counts(&self, ctx: &Context<'_>) -> Vec<TypeCount> {
+        kg(ctx)
+            .entity_counts()
+            .into_iter()
+            .map(|(name, count)| TypeCount { name, count })
+            .collect()
+    }
+    /// Edges (associations) by type.
+    async fn edge_counts(&self, ctx: &Context<'_>) -> Vec<TypeCount> {
+        kg(ctx)
+            .stats()
+            .edges
+            .iter()
+            .map(|(&name, &count)| TypeCount { name, count })
+            .collect()
+    }
+}
+
+#[derive(Default)]
+pub struct MetaQuery;
+
+#[Object]
+impl MetaQuery {
+    /// Which releases of which sources this server is serving.
+    async fn meta(&self) -> Meta {
+        Meta
+    }
+}

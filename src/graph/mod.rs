@@ -1,0 +1,468 @@
+//! The typed knowledge graph and its indexes.
+//!
+//! A [`KnowledgeGraph`] is immutable once built: every lookup index, the HPO
+//! ancestor and descendant closures and the ordered adjacency lists are
+//! computed once by [`KnowledgeGraph::load`]. There is no way to obtain a
+//! half-built graph.
+
+mod builder;
+mod csr;
+mod identity;
+pub mod model;
+mod strings;
+
+pub use builder::SourceBundle;
+use csr::Csr;
+use model::*;
+
+use crate::curie::Curie;
+use crate::ingest::{self, IngestError};
+use petgraph::graph::Graph;
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// Where the source files live, relative to a data root (the repository).
+#[derive(Debug, Clone)]
+pub struct DataPaths {
+    pub hpo: PathBuf,
+    pub hpoa: PathBuf,
+    pub genes_to_phenotype: PathBuf,
+    pub orphanet: PathBuf,
+    pub mondo_terms: PathBuf,
+    pub mondo_edges: PathBuf,
+    pub mondo_mappings: Vec<PathBuf>,
+    pub hgnc: PathBuf,
+}
+
+impl DataPaths {
+    /// The layout of this repository's `ontologies/` and `data/` folders.
+    pub fn under(root: &Path) -> DataPaths {
+        let o = root.join("ontologies");
+        let d = root.join("data");
+        let mappings = [
+            "mondo_exactmatch_orphanet",
+            "mondo_exactmatch_omim",
+            "mondo_exactmatch_doid",
+            "mondo_exactmatch_mesh",
+            "mondo_exactmatch_ncit",
+            "mondo_exactmatch_umls",
+            "mondo_hasdbxref_gard",
+            "mondo_hasdbxref_icd10cm",
+        ];
+        DataPaths {
+            hpo: o.join("hpo/hp.obo.gz"),
+            hpoa: d.join("hpo/phenotype.hpoa.gz"),
+            genes_to_phenotype: d.join("hpo/genes_to_phenotype.txt.gz"),
+            orphanet: d.join("orphanet/orphapackets_json_2025-12.tar.gz"),
+            mondo_terms: o.join("mondo/mondo-rare.tsv.gz"),
+            mondo_edges: o.join("mondo/mondo-rare_edges.tsv.gz"),
+            mondo_mappings: mappings
+                .iter()
+                .map(|m| d.join(format!("mondo/{m}.sssom.tsv.gz")))
+                .collect(),
+            hgnc: d.join("hgnc/hgnc_complete_set.txt.gz"),
+        }
+    }
+}
+
+/// Counts and anomalies of one load, for `check` and start-up logs.
+#[derive(Debug, Default, Clone)]
+pub struct LoadStats {
+    /// Rows or records read per source file.
+    pub rows: Vec<(&'static str, usize)>,
+    /// Edges per edge type.
+    pub edges: BTreeMap<&'static str, usize>,
+    /// Disease ids merged through exact mappings.
+    pub identity_merges: usize,
+    /// Exact mappings not applied because they would merge two distinct diseases.
+    pub identity_merges_refused: usize,
+    /// Annotations to HP ids absent from the ontology (dropped).
+    pub unresolved_terms: usize,
+    /// Annotations to obsolete HP ids, redirected to the replacement term.
+    pub redirected_terms: usize,
+    /// Orphanet genes without an HGNC id or symbol match (dropped).
+    pub unresolved_genes: usize,
+    /// Genes known to the annotation files but not to the HGNC release.
+    pub genes_outside_hgnc: usize,
+    /// Classification links to diseases not in the graph (dropped).
+    pub unresolved_classification: usize,
+    /// External references whose prefix this server does not know.
+    pub unparsed_xrefs: usize,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Indexes {
+    pub disease: HashMap<Curie, NodeId>,
+    pub ambiguous_disease: HashMap<Curie, Vec<NodeId>>,
+    pub phenotype: HashMap<Curie, NodeId>,
+    /// `HGNC:n`, `NCBIGene:n`, `ENSEMBL:...`, and upper-case symbols.
+    pub gene: HashMap<String, NodeId>,
+    pub ambiguous_gene: HashMap<String, Vec<NodeId>>,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Adjacency {
+    pub disease_phenotypes: Csr,
+    pub phenotype_diseases: Csr,
+    pub gene_diseases: Csr,
+    pub disease_genes: Csr,
+    pub gene_phenotypes: Csr,
+    pub phenotype_genes: Csr,
+    pub parents: Csr,
+    pub children: Csr,
+}
+
+/// The outcome of resolving an identifier.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lookup {
+    /// The id names this node directly.
+    Found(NodeId),
+    /// The id is an alternative or obsolete id; this is the current term.
+    Redirected {
+        node: NodeId,
+        reason: RedirectReason,
+    },
+    /// The id names several nodes (a shared cross-reference or alias).
+    Ambiguous(Vec<NodeId>),
+    /// Well-formed, but nothing has this id.
+    NotFound,
+}
+
+/// Why an id was answered with another node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RedirectReason {
+    /// An HPO `alt_id` of the term.
+    AltId,
+    /// An obsolete term whose `replaced_by` is the term.
+    Obsolete,
+    /// A previous or alias gene symbol.
+    PreviousSymbol,
+}
+
+/// Which list of edges to walk.
+#[derive(Debug, Clone, Copy)]
+pub enum Rel {
+    DiseasePhenotypes,
+    PhenotypeDiseases,
+    DiseaseGenes,
+    GeneDiseases,
+    GenePhenotypes,
+    PhenotypeGenes,
+    Parents,
+    Children,
+}
+
+fn rss_mib() -> usize {
+    crate::memory::resident_bytes() >> 20
+}
+
+/// A parser thread's result; a parser panic is re-raised here.
+fn join<T>(r: std::thread::Result<T>) -> T {
+    r.unwrap_or_else(|e| std::panic::resume_unwind(e))
+}
+
+/// The rare-disease knowledge graph.
+pub struct KnowledgeGraph {
+    graph: Graph<Node, Edge, petgraph::Directed, u32>,
+    phenotype_range: Range<u32>,
+    gene_range: Range<u32>,
+    disease_range: Range<u32>,
+    ancestors: Vec<Box<[u32]>>,
+    descendants: Vec<Box<[u32]>>,
+    index: Indexes,
+    adjacency: Adjacency,
+    /// Diseases, phenotypes and genes sorted by display name.
+    by_name: [Vec<NodeId>; 3],
+    /// Each node's position when all nodes are sorted by display name.
+    ranks: Vec<u32>,
+    phenotype_assertions: Vec<PhenotypeAssertion>,
+    strings: Strings,
+    gene_disease_assertions: Vec<Provenance>,
+    gene_phenotype_assertions: Vec<GenePhenotypeAssertion>,
+    sources: Vec<SourceRelease>,
+    stats: LoadStats,
+}
+
+impl KnowledgeGraph {
+    /// Parses every source (in parallel) and builds the graph.
+    pub fn load(paths: &DataPaths) -> Result<KnowledgeGraph, IngestError> {
+        let bundle = std::thread::scope(|s| -> Result<SourceBundle, IngestError> {
+            let hpo = s.spawn(|| ingest::obo::parse(&paths.hpo));
+            let hpoa = s.spawn(|| ingest::hpoa::parse(&paths.hpoa));
+            let g2p = s.spawn(|| ingest::genes_to_phenotype::parse(&paths.genes_to_phenotype));
+            let orpha = s.spawn(|| ingest::orphapacket::parse_tarball(&paths.orphanet));
+            let hgnc = s.spawn(|| ingest::hgnc::parse(&paths.hgnc));
+            let mondo = s.spawn(|| -> Result<_, IngestError> {
+                let terms = ingest::mondo::parse_terms(&paths.mondo_terms)?;
+                let edges = ingest::mondo::parse_subclass_edges(&paths.mondo_edges)?;
+                let maps = paths
+                    .mondo_mappings
+                    .iter()
+                    .map(|p| ingest::mondo::parse_sssom(p).map(|m| (p.clone(), m)))
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok((terms, edges, maps))
+            });
+            let (terms, edges, maps) = join(mondo.join())?;
+            Ok(SourceBundle {
+                hpo: (paths.hpo.clone(), join(hpo.join())?),
+                hpoa: (paths.hpoa.clone(), join(hpoa.join())?),
+                genes_to_phenotype: (paths.genes_to_phenotype.clone(), join(g2p.join())?),
+                orphanet: (paths.orphanet.clone(), join(orpha.join())?),
+                mondo_terms: (paths.mondo_terms.clone(), terms),
+                mondo_edges: (paths.mondo_edges.clone(), edges),
+                mondo_mappings: maps,
+                hgnc: (paths.hgnc.clone(), join(hgnc.join())?),
+            })
+        })?;
+        tracing::debug!(rss_mib = rss_mib(), "sources parsed");
+        let kg = builder::build(bundle)?;
+        crate::memory::release_freed_memory();
+        tracing::debug!(rss_mib = rss_mib(), "graph built, sources dropped");
+        Ok(kg)
+    }
+
+    /// Builds from already parsed sources.
+    pub fn from_sources(bundle: SourceBundle) -> Result<KnowledgeGraph, IngestError> {
+        builder::build(bundle)
+    }
+
+    pub fn node(&self, n: NodeId) -> &Node {
+        &self.graph[n]
+    }
+
+    /// The disease at `n`; panics if `n` is not a disease (a programming error).
+    pub fn disease(&self, n: NodeId) -> &Disease {
+        match &self.graph[n] {
+            Node::Disease(d) => d,
+            other => panic!("node {n:?} is not a disease: {other:?}"),
+        }
+    }
+
+    pub fn phenotype(&self, n: NodeId) -> &Phenotype {
+        match &self.graph[n] {
+            Node::Phenotype(p) => p,
+            other => panic!("node {n:?} is not a phenotype: {other:?}"),
+        }
+    }
+
+    pub fn gene(&self, n: NodeId) -> &Gene {
+        match &self.graph[n] {
+            Node::Gene(g) => g,
+            other => panic!("node {n:?} is not a gene: {other:?}"),
+        }
+    }
+
+    /// The edge and its (source, target) nodes.
+    pub fn edge(&self, e: EdgeId) -> (&Edge, NodeId, NodeId) {
+        let (s, t) = self
+            .graph
+            .edge_endpoints(e)
+            .expect("edge ids come from this graph");
+        (&self.graph[e], s, t)
+    }
+
+    /// The edges of `n` along `rel`, in display order.
+    pub fn edges(&self, n: NodeId, rel: Rel) -> &[EdgeId] {
+        let a = &self.adjacency;
+        let csr = match rel {
+            Rel::DiseasePhenotypes => &a.disease_phenotypes,
+            Rel::PhenotypeDiseases => &a.phenotype_diseases,
+            Rel::DiseaseGenes => &a.disease_genes,
+            Rel::GeneDiseases => &a.gene_diseases,
+            Rel::GenePhenotypes => &a.gene_phenotypes,
+            Rel::PhenotypeGenes => &a.phenotype_genes,
+            Rel::Parents => &a.parents,
+            Rel::Children => &a.children,
+        };
+        csr.get(n.index())
+    }
+
+    /// The node at the other end of `e` from `n`.
+    pub fn other(&self, e: EdgeId, n: NodeId) -> NodeId {
+        let (_, s, t) = self.edge(e);
+        if s == n {
+            t
+        } else {
+            s
+        }
+    }
+
+    /// Resolves any disease CURIE (MONDO, ORPHA, OMIM, GARD, DOID, ...).
+    pub fn find_disease(&self, id: &Curie) -> Lookup {
+        if let Some(&n) = self.index.disease.get(id) {
+            return Lookup::Found(n);
+        }
+        match self.index.ambiguous_disease.get(id) {
+            Some(v) => Lookup::Ambiguous(v.clone()),
+            None => Lookup::NotFound,
+        }
+    }
+
+    /// Resolves an HP id, an alt_id, or an obsolete id (to its replacement).
+    pub fn find_phenotype(&self, id: &Curie) -> Lookup {
+        let Some(&n) = self.index.phenotype.get(id) else {
+            return Lookup::NotFound;
+        };
+        let p = self.phenotype(n);
+        if &p.id != id {
+            return Lookup::Redirected {
+                node: n,
+                reason: RedirectReason::AltId,
+            };
+        }
+        if let Some(r) = &p.replaced_by {
+            if let Some(&m) = self.index.phenotype.get(r) {
+                return Lookup::Redirected {
+                    node: m,
+                    reason: RedirectReason::Obsolete,
+                };
+            }
+        }
+        Lookup::Found(n)
+    }
+
+    /// Resolves `HGNC:n`, `NCBIGene:n`, `ENSEMBL:...` or a (current, previous
+    /// or alias) symbol, case-insensitively.
+    pub fn find_gene(&self, key: &str) -> Lookup {
+        let k = if key.contains(':') {
+            key.to_string()
+        } else {
+            key.to_ascii_uppercase()
+        };
+        if let Some(&n) = self.index.gene.get(&k) {
+            let g = self.gene(n);
+            if !key.contains(':') && !g.symbol.eq_ignore_ascii_case(key) {
+                return Lookup::Redirected {
+                    node: n,
+                    reason: RedirectReason::PreviousSymbol,
+                };
+            }
+            return Lookup::Found(n);
+        }
+        match self.index.ambiguous_gene.get(&k) {
+            Some(v) => Lookup::Ambiguous(v.clone()),
+            None => Lookup::NotFound,
+        }
+    }
+
+    /// The node's position in display-name order (case-insensitive).
+    pub fn rank(&self, n: NodeId) -> u32 {
+        self.ranks[n.index()]
+    }
+
+    /// Diseases sorted by name (case-insensitive).
+    pub fn diseases_by_name(&self) -> &[NodeId] {
+        &self.by_name[0]
+    }
+
+    /// HPO terms sorted by name (case-insensitive).
+    pub fn phenotypes_by_name(&self) -> &[NodeId] {
+        &self.by_name[1]
+    }
+
+    /// Genes sorted by symbol (case-insensitive).
+    pub fn genes_by_symbol(&self) -> &[NodeId] {
+        &self.by_name[2]
+    }
+
+    /// All disease nodes, in node order.
+    pub fn diseases(&self) -> impl ExactSizeIterator<Item = NodeId> + '_ {
+        self.disease_range.clone().map(|i| NodeId::new(i as usize))
+    }
+
+    /// All HPO term nodes (obsolete ones included), in node order.
+    pub fn phenotypes(&self) -> impl ExactSizeIterator<Item = NodeId> + '_ {
+        self.phenotype_range
+            .clone()
+            .map(|i| NodeId::new(i as usize))
+    }
+
+    /// All gene nodes, in node order.
+    pub fn genes(&self) -> impl ExactSizeIterator<Item = NodeId> + '_ {
+        self.gene_range.clone().map(|i| NodeId::new(i as usize))
+    }
+
+    /// Strict ancestors of an HPO term (closure of is_a), computed at load.
+    pub fn ancestors(&self, term: NodeId) -> impl Iterator<Item = NodeId> + '_ {
+        self.ancestors[term.index()]
+            .iter()
+            .map(|&i| NodeId::new(i as usize))
+    }
+
+    /// Strict descendants of an HPO term, computed at load.
+    pub fn descendants(&self, term: NodeId) -> impl Iterator<Item = NodeId> + '_ {
+        self.descendants[term.index()]
+            .iter()
+            .map(|&i| NodeId::new(i as usize))
+    }
+
+    /// Whether `term` is `ancestor` or one of its descendants.
+    pub fn is_a(&self, term: NodeId, ancestor: NodeId) -> bool {
+        term == ancestor
+            || self.ancestors[term.index()]
+                .binary_search(&(ancestor.index() as u32))
+                .is_ok()
+    }
+
+    pub fn sources(&self) -> &[SourceRelease] {
+        &self.sources
+    }
+
+    pub fn stats(&self) -> &LoadStats {
+        &self.stats
+    }
+
+    pub fn node_count(&self) -> usize {
+        self.graph.node_count()
+    }
+
+    pub fn edge_count(&self) -> usize {
+        self.graph.edge_count()
+    }
+
+    /// Entity counts by type.
+    pub fn entity_counts(&self) -> [(&'static str, usize); 3] {
+        [
+            ("Disease", self.disease_range.len()),
+            ("Phenotype", self.phenotype_range.len()),
+            ("Gene", self.gene_range.len()),
+        ]
+    }
+
+    /// The frequency of a disease-phenotype association as a fraction of
+    /// patients, if any source states one.
+    pub fn association_frequency(&self, a: &PhenotypeAssociation) -> Option<f64> {
+        builder::association_frequency(&self.graph, self.phenotype_assertions(a))
+    }
+
+    /// An interned provenance string.
+    pub fn text(&self, s: Sym) -> &str {
+        self.strings.get(s)
+    }
+
+    /// An interned list of provenance strings.
+    pub fn texts(&self, l: SymList) -> impl ExactSizeIterator<Item = &str> {
+        self.strings.list(l).iter().map(|&s| self.strings.get(s))
+    }
+
+    /// Every source's statement of a disease-phenotype association.
+    pub fn phenotype_assertions(&self, a: &PhenotypeAssociation) -> &[PhenotypeAssertion] {
+        &self.phenotype_assertions[a.assertions.range()]
+    }
+
+    /// Every source's statement of a gene-disease association.
+    pub fn gene_disease_assertions(&self, span: Span) -> &[Provenance] {
+        &self.gene_disease_assertions[span.range()]
+    }
+
+    /// Every linking disease of a gene-phenotype association.
+    pub fn gene_phenotype_assertions(&self, span: Span) -> &[GenePhenotypeAssertion] {
+        &self.gene_phenotype_assertions[span.range()]
+    }
+
+    /// A frequency as a fraction of patients.
+    pub fn frequency_value(&self, f: &Frequency) -> Option<f64> {
+        builder::frequency_value(&self.graph, f)
+    }
+}

@@ -1,0 +1,69 @@
+//! `genes_to_phenotype.txt`: gene, phenotype and the disease that links them.
+
+use super::{curie_field, for_each_line, split_row, Frequency, IngestError, TsvHeader};
+use crate::curie::{Curie, Prefix};
+use std::path::Path;
+
+/// One row: `ncbi_gene_id gene_symbol hpo_id hpo_name frequency disease_id`.
+#[derive(Debug, Clone)]
+pub struct GeneToPhenotypeRow {
+    pub line: usize,
+    pub ncbi_gene: Curie,
+    pub symbol: String,
+    pub hpo: Curie,
+    pub frequency: Option<Frequency>,
+    pub disease: Curie,
+}
+
+pub fn parse(path: &Path) -> Result<Vec<GeneToPhenotypeRow>, IngestError> {
+    let mut rows = Vec::new();
+    let mut cols: Option<[usize; 5]> = None;
+    for_each_line(path, |n, line| {
+        if line.trim().is_empty() || line.starts_with('#') {
+            return Ok(());
+        }
+        let Some(c) = cols else {
+            let h = TsvHeader::new(line);
+            cols = Some([
+                h.require(path, n, "ncbi_gene_id")?,
+                h.require(path, n, "gene_symbol")?,
+                h.require(path, n, "hpo_id")?,
+                h.require(path, n, "frequency")?,
+                h.require(path, n, "disease_id")?,
+            ]);
+            return Ok(());
+        };
+        let f = split_row(path, n, line, 6)?;
+        let gene_id = f[c[0]].trim();
+        let ncbi_gene = curie_field(path, n, "ncbi_gene_id", &format!("NCBIGene:{gene_id}"))?;
+        let hpo = curie_field(path, n, "hpo_id", f[c[2]].trim())?;
+        if hpo.prefix() != Prefix::Hp {
+            return Err(IngestError::parse(path, n, "field `hpo_id`: not an HP id"));
+        }
+        let frequency = match f[c[3]].trim() {
+            "" | "-" => None,
+            raw => Some(
+                Frequency::parse(raw)
+                    .map_err(|e| IngestError::parse(path, n, format!("field `frequency`: {e}")))?,
+            ),
+        };
+        let disease = curie_field(path, n, "disease_id", f[c[4]].trim())?;
+        let symbol = f[c[1]].trim();
+        if symbol.is_empty() {
+            return Err(IngestError::parse(path, n, "field `gene_symbol`: empty"));
+        }
+        rows.push(GeneToPhenotypeRow {
+            line: n,
+            ncbi_gene,
+            symbol: symbol.to_string(),
+            hpo,
+            frequency,
+            disease,
+        });
+        Ok(())
+    })?;
+    if cols.is_none() {
+        return Err(IngestError::parse(path, 1, "no header row"));
+    }
+    Ok(rows)
+}

@@ -1,0 +1,210 @@
+//! `phenotype.hpoa`: HPO disease annotations (the 2021+ twelve-column format).
+
+use super::{curie_field, for_each_line, split_row, Frequency, IngestError, TsvHeader};
+use crate::curie::{Curie, Prefix};
+use std::path::Path;
+
+/// The HPO sub-ontology an annotation belongs to (column `aspect`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Aspect {
+    /// P: phenotypic abnormality.
+    Phenotype,
+    /// I: mode of inheritance.
+    Inheritance,
+    /// C: onset and clinical course.
+    ClinicalCourse,
+    /// M: clinical modifier.
+    Modifier,
+    /// H: past medical history.
+    History,
+}
+
+/// The sex an annotation is restricted to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sex {
+    Male,
+    Female,
+}
+
+/// One row of `phenotype.hpoa`.
+#[derive(Debug, Clone)]
+pub struct HpoaRow {
+    pub line: usize,
+    pub disease: Curie,
+    pub disease_name: String,
+    pub negated: bool,
+    pub hpo: Curie,
+    pub references: Vec<String>,
+    pub evidence: String,
+    pub onset: Option<Curie>,
+    pub frequency: Option<Frequency>,
+    pub sex: Option<Sex>,
+    pub modifiers: Vec<Curie>,
+    pub aspect: Aspect,
+    pub biocuration: String,
+}
+
+/// The parsed file.
+#[derive(Debug, Default)]
+pub struct Hpoa {
+    /// `#version:` header.
+    pub version: Option<String>,
+    pub rows: Vec<HpoaRow>,
+}
+
+pub fn parse(path: &Path) -> Result<Hpoa, IngestError> {
+    let mut out = Hpoa::default();
+    let mut header: Option<[usize; 12]> = None;
+    for_each_line(path, |n, line| {
+        if let Some(meta) = line.strip_prefix('#') {
+            if let Some(v) = meta.strip_prefix("version:") {
+                out.version = Some(v.trim().to_string());
+            }
+            return Ok(());
+        }
+        if line.trim().is_empty() {
+            return Ok(());
+        }
+        let Some(cols) = header else {
+            let h = TsvHeader::new(line);
+            let mut cols = [0; 12];
+            for (slot, name) in cols.iter_mut().zip([
+                "database_id",
+                "disease_name",
+                "qualifier",
+                "hpo_id",
+                "reference",
+                "evidence",
+                "onset",
+                "frequency",
+                "sex",
+                "modifier",
+                "aspect",
+                "biocuration",
+            ]) {
+                *slot = h.require(path, n, name)?;
+            }
+            header = Some(cols);
+            return Ok(());
+        };
+        let f = split_row(path, n, line, 12)?;
+        let get = |i: usize| f[cols[i]].trim();
+        let disease = curie_field(path, n, "database_id", get(0))?;
+        if !matches!(
+            disease.prefix(),
+            Prefix::Omim | Prefix::Orpha | Prefix::Decipher
+        ) {
+            return Err(IngestError::parse(
+                path,
+                n,
+                format!(
+                    "field `database_id`: `{}` is not an OMIM, ORPHA or DECIPHER id",
+                    get(0)
+                ),
+            ));
+        }
+        let hp = |field: &str, v: &str| -> Result<Curie, IngestError> {
+            let c = curie_field(path, n, field, v)?;
+            if c.prefix() != Prefix::Hp {
+                return Err(IngestError::parse(
+                    path,
+                    n,
+                    format!("field `{field}`: `{v}` is not an HP id"),
+                ));
+            }
+            Ok(c)
+        };
+        let negated = match get(2) {
+            "" => false,
+            "NOT" => true,
+            other => {
+                return Err(IngestError::parse(
+                    path,
+                    n,
+                    format!("field `qualifier`: expected NOT or empty, found `{other}`"),
+                ))
+            }
+        };
+        let evidence = get(5);
+        if !matches!(evidence, "IEA" | "PCS" | "TAS" | "ICE") {
+            return Err(IngestError::parse(
+                path,
+                n,
+                format!("field `evidence`: unknown evidence code `{evidence}`"),
+            ));
+        }
+        let aspect = match get(10) {
+            "P" => Aspect::Phenotype,
+            "I" => Aspect::Inheritance,
+            "C" => Aspect::ClinicalCourse,
+            "M" => Aspect::Modifier,
+            "H" => Aspect::History,
+            other => {
+                return Err(IngestError::parse(
+                    path,
+                    n,
+                    format!("field `aspect`: expected P, I, C, M or H, found `{other}`"),
+                ))
+            }
+        };
+        let sex = match get(8).to_ascii_uppercase().as_str() {
+            "" => None,
+            "MALE" => Some(Sex::Male),
+            "FEMALE" => Some(Sex::Female),
+            other => {
+                return Err(IngestError::parse(
+                    path,
+                    n,
+                    format!("field `sex`: expected MALE, FEMALE or empty, found `{other}`"),
+                ))
+            }
+        };
+        let frequency = match get(7) {
+            "" => None,
+            raw => Some(
+                Frequency::parse(raw)
+                    .map_err(|e| IngestError::parse(path, n, format!("field `frequency`: {e}")))?,
+            ),
+        };
+        let onset = match get(6) {
+            "" => None,
+            raw => Some(hp("onset", raw)?),
+        };
+        let mut modifiers = Vec::new();
+        for m in get(9).split(';').map(str::trim).filter(|m| !m.is_empty()) {
+            let m = hp("modifier", m)?;
+            if !modifiers.contains(&m) {
+                modifiers.push(m);
+            }
+        }
+        out.rows.push(HpoaRow {
+            line: n,
+            disease,
+            disease_name: get(1).to_string(),
+            negated,
+            hpo: hp("hpo_id", get(3))?,
+            references: get(4)
+                .split(';')
+                .map(str::trim)
+                .filter(|r| !r.is_empty())
+                .map(str::to_string)
+                .collect(),
+            evidence: evidence.to_string(),
+            onset,
+            frequency,
+            sex,
+            modifiers,
+            aspect,
+            biocuration: get(11).to_string(),
+        });
+        Ok(())
+    })?;
+    if header.is_none() {
+        return Err(IngestError::parse(
+            path,
+            1,
+            "no header row (database_id ... biocuration)",
+        ));
+    }
+    Ok(out)
+}

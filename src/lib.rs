@@ -1,0 +1,22 @@
+//! The open rare-disease knowledge graph server.
+//!
+//! Data flows one way: [`ingest`] parses each published release, [`graph`]
+//! joins them into one typed [`graph::KnowledgeGraph`], [`api`] serves it as
+//! GraphQL, and [`server`] puts that on HTTP.
+//!
+//! ```no_run
+//! use rarekg::graph::{DataPaths, KnowledgeGraph};
+//! let kg = KnowledgeGraph::load(&DataPaths::under(std::path::Path::new("."))).unwrap();
+//! println!("{} nodes", kg.node_count());
+//! ```
+// `deny`, not `forbid`: `memory::release_freed_memory` holds the one
+// measured exception.
+#![deny(unsafe_code)]
+
+pub mod api;
+pub mod curie;
+pub mod graph;
+pub mod ingest;
+pub mod memory;
+pub mod report;
+pub mod server;

@@ -1,0 +1,46 @@
+//! Plain-text summaries of a loaded graph (the `check` command).
+
+use crate::graph::KnowledgeGraph;
+use std::fmt::Write;
+
+/// Counts per source, entity type and edge type, and load anomalies.
+pub fn counts(kg: &KnowledgeGraph) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "sources:");
+    for r in kg.sources() {
+        let _ = writeln!(
+            s,
+            "  {:<24} release {:<12} {}",
+            r.source.name(),
+            r.release,
+            r.files.join(", ")
+        );
+    }
+    let st = kg.stats();
+    let _ = writeln!(s, "records read:");
+    for (k, v) in &st.rows {
+        let _ = writeln!(s, "  {k:<26} {v:>8}");
+    }
+    let _ = writeln!(s, "entities:");
+    for (k, v) in kg.entity_counts() {
+        let _ = writeln!(s, "  {k:<26} {v:>8}");
+    }
+    let _ = writeln!(s, "edges:");
+    for (k, v) in &st.edges {
+        let _ = writeln!(s, "  {k:<26} {v:>8}");
+    }
+    let _ = writeln!(s, "identity and references:");
+    for (k, v) in [
+        ("disease ids merged", st.identity_merges),
+        ("merges refused", st.identity_merges_refused),
+        ("annotations redirected", st.redirected_terms),
+        ("annotations unresolved", st.unresolved_terms),
+        ("genes outside HGNC", st.genes_outside_hgnc),
+        ("genes unresolved", st.unresolved_genes),
+        ("classification unresolved", st.unresolved_classification),
+        ("xrefs unparsed", st.unparsed_xrefs),
+    ] {
+        let _ = writeln!(s, "  {k:<26} {v:>8}");
+    }
+    s
+}

@@ -1,0 +1,66 @@
+use async_graphql::{Request, Variables};
+use rarekg::api::{schema, RareSchema};
+use rarekg::graph::{DataPaths, KnowledgeGraph};
+use serde_json::Value;
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+
+/// The real data, loaded once per test binary.
+pub fn kg() -> Arc<KnowledgeGraph> {
+    static KG: OnceLock<Arc<KnowledgeGraph>> = OnceLock::new();
+    KG.get_or_init(|| {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        Arc::new(KnowledgeGraph::load(&DataPaths::under(root)).expect("the vendored releases load"))
+    })
+    .clone()
+}
+
+pub fn schema_() -> RareSchema {
+    static SCHEMA: OnceLock<RareSchema> = OnceLock::new();
+    SCHEMA.get_or_init(|| schema(kg())).clone()
+}
+
+/// Runs a query in process; panics on GraphQL errors.
+pub fn query(q: &str, vars: Value) -> Value {
+    let resp = run(q, vars);
+    assert!(
+        resp.errors.is_empty(),
+        "unexpected errors: {:?}",
+        resp.errors
+    );
+    resp.data.into_json().unwrap()
+}
+
+/// Runs a query in process and returns the whole response as JSON.
+pub fn run(q: &str, vars: Value) -> async_graphql::Response {
+    let req = Request::new(q).variables(Variables::from_json(vars));
+    futures_executor(schema_().execute(req))
+}
+
+/// The first error's `extensions.code`.
+pub fn error_code(q: &str, vars: Value) -> String {
+    let resp = run(q, vars);
+    let json = serde_json::to_value(&resp).unwrap();
+    json["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or_else(|| panic!("expected an error with a code, got {json}"))
+        .to_string()
+}
+
+fn futures_executor<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap()
+        .block_on(f)
+}
+
+/// Reads a vendored gzipped text file.
+pub fn read_gz(rel: &str) -> String {
+    use std::io::Read;
+    let f = std::fs::File::open(Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)).unwrap();
+    let mut s = String::new();
+    flate2::read::GzDecoder::new(f)
+        .read_to_string(&mut s)
+        .unwrap();
+    s
+}

@@ -1,0 +1,10 @@
+//! Integration tests over the real releases vendored in `ontologies/` and
+//! `data/`. One test binary, so the graph is loaded once (see `common`).
+
+mod common;
+mod disease_page;
+mod errors;
+mod http;
+mod lookups;
+mod pagination;
+mod schema_sdl;
