@@ -1,43 +1,55 @@
-//! Full load of the real releases: wall time, live heap and resident memory.
+//! Full load of the real releases, in fresh processes: wall time and the
+//! steady resident memory once the load is done.
 //!
-//! `cargo bench --bench load` prints, for each of 5 loads, the time, the
-//! bytes live on the heap after the load (counted by an instrumented
-//! allocator), and the resident set size once freed memory is returned.
-//! Targets: load <= 3 s, steady RSS <= 300 MB.
+//! Runs `rarekg check` (the same load path as `serve`) five times and reads
+//! the figures it logs. Targets: load <= 3 s, steady RSS <= 300 MB.
 
-use rarekg::graph::{DataPaths, KnowledgeGraph};
-use stats_alloc::{Region, StatsAlloc, INSTRUMENTED_SYSTEM};
-use std::alloc::System;
-use std::time::Instant;
-
-#[global_allocator]
-static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
+use std::process::Command;
 
 fn main() {
-    let paths = DataPaths::under(std::path::Path::new(env!("CARGO_MANIFEST_DIR")));
+    let bin = env!("CARGO_BIN_EXE_rarekg");
+    let root = env!("CARGO_MANIFEST_DIR");
     let mut times = Vec::new();
+    let mut rss = Vec::new();
     for i in 0..5 {
-        let region = Region::new(GLOBAL);
-        let t = Instant::now();
-        let kg = KnowledgeGraph::load(&paths).expect("load");
-        let secs = t.elapsed().as_secs_f64();
-        let s = region.change();
-        let live = s.bytes_allocated as isize - s.bytes_deallocated as isize;
-        rarekg::memory::release_freed_memory();
-        let rss = rarekg::memory::resident_bytes();
-        println!(
-            "load {i}: {secs:.3} s, live heap {:.0} MiB, RSS {:.0} MiB, {} nodes, {} edges",
-            live as f64 / 1048576.0,
-            rss as f64 / 1048576.0,
-            kg.node_count(),
-            kg.edge_count()
+        let out = Command::new(bin)
+            .args(["--root", root, "check"])
+            .env("RUST_LOG", "info")
+            .output()
+            .expect("run rarekg check");
+        assert!(
+            out.status.success(),
+            "check failed: {}",
+            String::from_utf8_lossy(&out.stderr)
         );
+        let log = String::from_utf8_lossy(&out.stderr);
+        let line = log
+            .lines()
+            .find(|l| l.contains("loaded in"))
+            .expect("a load line");
+        let secs: f64 = field(line, "loaded in ", " s");
+        let mib: f64 = field(line, "resident memory ", " MiB");
+        println!("load {i}: {secs:.2} s, steady RSS {mib:.0} MiB");
         times.push(secs);
-        drop(kg);
+        rss.push(mib);
     }
-    times.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    times.sort_by(|a, b| a.total_cmp(b));
+    rss.sort_by(|a, b| a.total_cmp(b));
     println!(
-        "load time: min {:.3} s, median {:.3} s, max {:.3} s",
+        "load time: min {:.2} s, median {:.2} s, max {:.2} s",
         times[0], times[2], times[4]
     );
+    println!(
+        "steady RSS: min {:.0} MiB, median {:.0} MiB, max {:.0} MiB",
+        rss[0], rss[2], rss[4]
+    );
+}
+
+fn field(line: &str, before: &str, after: &str) -> f64 {
+    let start = line.find(before).expect(before) + before.len();
+    let rest = &line[start..];
+    rest[..rest.find(after).expect(after)]
+        .trim()
+        .parse()
+        .expect("a number")
 }

@@ -1,6 +1,6 @@
 //! HTTP: `POST /graphql`, GraphiQL on `GET /graphql`, `GET /health`.
 
-use crate::api::RareSchema;
+use crate::api::{DocumentCache, RareSchema};
 use async_graphql::http::GraphiQLSource;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::extract::State;
@@ -8,17 +8,32 @@ use axum::response::{Html, IntoResponse};
 use axum::routing::get;
 use axum::{Json, Router};
 use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// What every handler shares.
+#[derive(Clone)]
+struct AppState {
+    schema: RareSchema,
+    documents: Arc<DocumentCache>,
+}
 
 /// The HTTP application serving `schema`.
 pub fn app(schema: RareSchema) -> Router {
     Router::new()
         .route("/graphql", get(graphiql).post(graphql))
         .route("/health", get(health))
-        .with_state(schema)
+        .with_state(AppState {
+            schema,
+            documents: Arc::new(DocumentCache::default()),
+        })
 }
 
-async fn graphql(State(schema): State<RareSchema>, req: GraphQLRequest) -> GraphQLResponse {
-    schema.execute(req.into_inner()).await.into()
+async fn graphql(State(state): State<AppState>, req: GraphQLRequest) -> GraphQLResponse {
+    state
+        .documents
+        .execute(&state.schema, req.into_inner())
+        .await
+        .into()
 }
 
 async fn graphiql() -> impl IntoResponse {

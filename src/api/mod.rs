@@ -6,6 +6,7 @@
 
 pub mod connection;
 pub mod disease;
+pub mod documents;
 pub mod error;
 pub mod gene;
 pub mod phenotype;
@@ -16,6 +17,7 @@ use crate::graph::KnowledgeGraph;
 use async_graphql::{Context, EmptyMutation, EmptySubscription, Schema};
 use std::sync::Arc;
 
+pub use documents::DocumentCache;
 pub use error::ApiError;
 pub use query::QueryRoot;
 

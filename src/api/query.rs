@@ -296,9 +296,7 @@ impl PhenotypeQuery {
     ) -> Result<Vec<Option<Phenotype>>> {
         check_batch(&ids).coded()?;
         let g = kg(ctx);
-        ids.iter()
-            .map(|id| find_phenotype(g, id).coded())
-            .collect()
+        ids.iter().map(|id| find_phenotype(g, id).coded()).collect()
     }
     /// HPO terms by name, filtered.
     async fn phenotypes(

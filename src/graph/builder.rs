@@ -211,7 +211,7 @@ pub(super) fn build(b: SourceBundle) -> Result<KnowledgeGraph, IngestError> {
                 None => {
                     let n = st.graph.add_node(Node::Gene(Gene {
                         id: r.ncbi_gene.clone(),
-                        symbol: r.symbol.clone(),
+                        symbol: r.symbol.to_string(),
                         name: None,
                         hgnc: None,
                         ncbi_gene: Some(r.ncbi_gene.clone()),
@@ -588,7 +588,7 @@ pub(super) fn build(b: SourceBundle) -> Result<KnowledgeGraph, IngestError> {
             source: Source::Hpoa,
             asserted_for: Some(st.intern(r.disease.as_str())),
             evidence: Some(st.intern(&r.evidence)),
-            references: st.strings.list(r.references.iter().map(String::as_str)),
+            references: st.strings.list(r.references.iter().map(|x| &**x)),
             curation: (!r.biocuration.is_empty()).then(|| st.intern(&r.biocuration)),
         };
         if r.aspect != Aspect::Phenotype {

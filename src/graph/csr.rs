@@ -7,7 +7,7 @@
 
 use super::model::EdgeId;
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Csr {
     offsets: Vec<u32>,
     edges: Vec<EdgeId>,

@@ -91,7 +91,7 @@ pub struct LoadStats {
     pub unparsed_xrefs: usize,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct Indexes {
     pub disease: HashMap<Curie, NodeId>,
     pub ambiguous_disease: HashMap<Curie, Vec<NodeId>>,
@@ -101,7 +101,7 @@ pub(crate) struct Indexes {
     pub ambiguous_gene: HashMap<String, Vec<NodeId>>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct Adjacency {
     pub disease_phenotypes: Csr,
     pub phenotype_diseases: Csr,

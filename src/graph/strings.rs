@@ -14,7 +14,7 @@ pub struct Sym(NonZeroU32);
 pub struct SymList(u32);
 
 /// The interned strings of one graph.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Strings {
     texts: Vec<Box<str>>,
     lists: Vec<Box<[Sym]>>,

@@ -1,15 +1,16 @@
 //! `genes_to_phenotype.txt`: gene, phenotype and the disease that links them.
 
-use super::{curie_field, for_each_line, split_row, Frequency, IngestError, TsvHeader};
+use super::{for_each_line, split_row, Frequency, IngestError, Shared, TsvHeader};
 use crate::curie::{Curie, Prefix};
 use std::path::Path;
+use std::sync::Arc;
 
 /// One row: `ncbi_gene_id gene_symbol hpo_id hpo_name frequency disease_id`.
 #[derive(Debug, Clone)]
 pub struct GeneToPhenotypeRow {
     pub line: usize,
     pub ncbi_gene: Curie,
-    pub symbol: String,
+    pub symbol: Arc<str>,
     pub hpo: Curie,
     pub frequency: Option<Frequency>,
     pub disease: Curie,
@@ -18,6 +19,7 @@ pub struct GeneToPhenotypeRow {
 pub fn parse(path: &Path) -> Result<Vec<GeneToPhenotypeRow>, IngestError> {
     let mut rows = Vec::new();
     let mut cols: Option<[usize; 5]> = None;
+    let mut shared = Shared::default();
     for_each_line(path, |n, line| {
         if line.trim().is_empty() || line.starts_with('#') {
             return Ok(());
@@ -35,19 +37,16 @@ pub fn parse(path: &Path) -> Result<Vec<GeneToPhenotypeRow>, IngestError> {
         };
         let f = split_row(path, n, line, 6)?;
         let gene_id = f[c[0]].trim();
-        let ncbi_gene = curie_field(path, n, "ncbi_gene_id", &format!("NCBIGene:{gene_id}"))?;
-        let hpo = curie_field(path, n, "hpo_id", f[c[2]].trim())?;
+        let ncbi_gene = shared.curie(path, n, "ncbi_gene_id", &format!("NCBIGene:{gene_id}"))?;
+        let hpo = shared.curie(path, n, "hpo_id", f[c[2]].trim())?;
         if hpo.prefix() != Prefix::Hp {
             return Err(IngestError::parse(path, n, "field `hpo_id`: not an HP id"));
         }
         let frequency = match f[c[3]].trim() {
             "" | "-" => None,
-            raw => Some(
-                Frequency::parse(raw)
-                    .map_err(|e| IngestError::parse(path, n, format!("field `frequency`: {e}")))?,
-            ),
+            raw => Some(shared.frequency(path, n, raw)?),
         };
-        let disease = curie_field(path, n, "disease_id", f[c[4]].trim())?;
+        let disease = shared.curie(path, n, "disease_id", f[c[4]].trim())?;
         let symbol = f[c[1]].trim();
         if symbol.is_empty() {
             return Err(IngestError::parse(path, n, "field `gene_symbol`: empty"));
@@ -55,7 +54,7 @@ pub fn parse(path: &Path) -> Result<Vec<GeneToPhenotypeRow>, IngestError> {
         rows.push(GeneToPhenotypeRow {
             line: n,
             ncbi_gene,
-            symbol: symbol.to_string(),
+            symbol: shared.text(symbol),
             hpo,
             frequency,
             disease,

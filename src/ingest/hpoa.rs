@@ -1,8 +1,9 @@
 //! `phenotype.hpoa`: HPO disease annotations (the 2021+ twelve-column format).
 
-use super::{curie_field, for_each_line, split_row, Frequency, IngestError, TsvHeader};
+use super::{for_each_line, split_row, Frequency, IngestError, Shared, TsvHeader};
 use crate::curie::{Curie, Prefix};
 use std::path::Path;
+use std::sync::Arc;
 
 /// The HPO sub-ontology an annotation belongs to (column `aspect`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,17 +32,17 @@ pub enum Sex {
 pub struct HpoaRow {
     pub line: usize,
     pub disease: Curie,
-    pub disease_name: String,
+    pub disease_name: Arc<str>,
     pub negated: bool,
     pub hpo: Curie,
-    pub references: Vec<String>,
-    pub evidence: String,
+    pub references: Vec<Arc<str>>,
+    pub evidence: Arc<str>,
     pub onset: Option<Curie>,
     pub frequency: Option<Frequency>,
     pub sex: Option<Sex>,
     pub modifiers: Vec<Curie>,
     pub aspect: Aspect,
-    pub biocuration: String,
+    pub biocuration: Arc<str>,
 }
 
 /// The parsed file.
@@ -52,9 +53,29 @@ pub struct Hpoa {
     pub rows: Vec<HpoaRow>,
 }
 
+/// An HP id field.
+fn hp_term(
+    shared: &mut Shared,
+    path: &Path,
+    n: usize,
+    field: &str,
+    v: &str,
+) -> Result<Curie, IngestError> {
+    let c = shared.curie(path, n, field, v)?;
+    if c.prefix() != Prefix::Hp {
+        return Err(IngestError::parse(
+            path,
+            n,
+            format!("field `{field}`: `{v}` is not an HP id"),
+        ));
+    }
+    Ok(c)
+}
+
 pub fn parse(path: &Path) -> Result<Hpoa, IngestError> {
     let mut out = Hpoa::default();
     let mut header: Option<[usize; 12]> = None;
+    let mut shared = Shared::default();
     for_each_line(path, |n, line| {
         if let Some(meta) = line.strip_prefix('#') {
             if let Some(v) = meta.strip_prefix("version:") {
@@ -89,7 +110,7 @@ pub fn parse(path: &Path) -> Result<Hpoa, IngestError> {
         };
         let f = split_row(path, n, line, 12)?;
         let get = |i: usize| f[cols[i]].trim();
-        let disease = curie_field(path, n, "database_id", get(0))?;
+        let disease = shared.curie(path, n, "database_id", get(0))?;
         if !matches!(
             disease.prefix(),
             Prefix::Omim | Prefix::Orpha | Prefix::Decipher
@@ -103,17 +124,6 @@ pub fn parse(path: &Path) -> Result<Hpoa, IngestError> {
                 ),
             ));
         }
-        let hp = |field: &str, v: &str| -> Result<Curie, IngestError> {
-            let c = curie_field(path, n, field, v)?;
-            if c.prefix() != Prefix::Hp {
-                return Err(IngestError::parse(
-                    path,
-                    n,
-                    format!("field `{field}`: `{v}` is not an HP id"),
-                ));
-            }
-            Ok(c)
-        };
         let negated = match get(2) {
             "" => false,
             "NOT" => true,
@@ -161,18 +171,16 @@ pub fn parse(path: &Path) -> Result<Hpoa, IngestError> {
         };
         let frequency = match get(7) {
             "" => None,
-            raw => Some(
-                Frequency::parse(raw)
-                    .map_err(|e| IngestError::parse(path, n, format!("field `frequency`: {e}")))?,
-            ),
+            raw => Some(shared.frequency(path, n, raw)?),
         };
+        let hpo = hp_term(&mut shared, path, n, "hpo_id", get(3))?;
         let onset = match get(6) {
             "" => None,
-            raw => Some(hp("onset", raw)?),
+            raw => Some(hp_term(&mut shared, path, n, "onset", raw)?),
         };
         let mut modifiers = Vec::new();
         for m in get(9).split(';').map(str::trim).filter(|m| !m.is_empty()) {
-            let m = hp("modifier", m)?;
+            let m = hp_term(&mut shared, path, n, "modifier", m)?;
             if !modifiers.contains(&m) {
                 modifiers.push(m);
             }
@@ -180,22 +188,22 @@ pub fn parse(path: &Path) -> Result<Hpoa, IngestError> {
         out.rows.push(HpoaRow {
             line: n,
             disease,
-            disease_name: get(1).to_string(),
+            disease_name: shared.text(get(1)),
             negated,
-            hpo: hp("hpo_id", get(3))?,
+            hpo,
             references: get(4)
                 .split(';')
                 .map(str::trim)
                 .filter(|r| !r.is_empty())
-                .map(str::to_string)
+                .map(|r| shared.text(r))
                 .collect(),
-            evidence: evidence.to_string(),
+            evidence: shared.text(evidence),
             onset,
             frequency,
             sex,
             modifiers,
             aspect,
-            biocuration: get(11).to_string(),
+            biocuration: shared.text(get(11)),
         });
         Ok(())
     })?;

@@ -12,9 +12,11 @@ pub mod mondo;
 pub mod obo;
 pub mod orphapacket;
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// A failure to read or parse a source file.
 #[derive(Debug, thiserror::Error)]
@@ -151,6 +153,63 @@ pub(crate) fn curie_field(
 ) -> Result<crate::curie::Curie, IngestError> {
     crate::curie::Curie::parse(value)
         .map_err(|e| IngestError::parse(path, line, format!("field `{field}`: {e}")))
+}
+
+/// One parser's cache of the values its rows repeat.
+///
+/// Annotation files repeat a few thousand ids and strings over hundreds of
+/// thousands of rows; sharing them keeps the parse's peak memory (and the
+/// allocator fragmentation it leaves) down and skips re-validating each id.
+#[derive(Default)]
+pub(crate) struct Shared {
+    curies: HashMap<Box<str>, crate::curie::Curie>,
+    texts: HashMap<Box<str>, Arc<str>>,
+}
+
+impl Shared {
+    /// `curie_field`, remembering every id seen.
+    pub(crate) fn curie(
+        &mut self,
+        path: &Path,
+        line: usize,
+        field: &str,
+        value: &str,
+    ) -> Result<crate::curie::Curie, IngestError> {
+        if let Some(c) = self.curies.get(value) {
+            return Ok(c.clone());
+        }
+        let c = curie_field(path, line, field, value)?;
+        self.curies.insert(value.into(), c.clone());
+        Ok(c)
+    }
+
+    /// One shared copy of a repeated string.
+    pub(crate) fn text(&mut self, value: &str) -> Arc<str> {
+        if let Some(t) = self.texts.get(value) {
+            return t.clone();
+        }
+        let t: Arc<str> = value.into();
+        self.texts.insert(value.into(), t.clone());
+        t
+    }
+
+    /// `Frequency::parse`, sharing frequency terms.
+    pub(crate) fn frequency(
+        &mut self,
+        path: &Path,
+        line: usize,
+        raw: &str,
+    ) -> Result<Frequency, IngestError> {
+        if let Some(c) = self.curies.get(raw) {
+            return Ok(Frequency::Term(c.clone()));
+        }
+        let f = Frequency::parse(raw)
+            .map_err(|e| IngestError::parse(path, line, format!("field `frequency`: {e}")))?;
+        if let Frequency::Term(c) = &f {
+            self.curies.insert(raw.into(), c.clone());
+        }
+        Ok(f)
+    }
 }
 
 /// An annotation frequency as the sources state it.

@@ -183,13 +183,15 @@ fn apply_tag(
                 Some("BROAD") => SynonymScope::Broad,
                 Some("NARROW") => SynonymScope::Narrow,
                 Some("RELATED") => SynonymScope::Related,
-                other => return Err(IngestError::parse(
-                    path,
-                    n,
-                    format!(
+                other => {
+                    return Err(IngestError::parse(
+                        path,
+                        n,
+                        format!(
                         "synonym scope must be EXACT, BROAD, NARROW or RELATED, found {other:?}"
                     ),
-                )),
+                    ))
+                }
             };
             let kind = words
                 .next()
