@@ -37,7 +37,7 @@ pub fn counts(kg: &KnowledgeGraph) -> String {
         ("annotations unresolved", st.unresolved_terms),
         ("genes outside HGNC", st.genes_outside_hgnc),
         ("genes unresolved", st.unresolved_genes),
-        ("classification unresolved", st.unresolved_classification),
+        ("classification outside data", st.unresolved_classification),
         ("xrefs unparsed", st.unparsed_xrefs),
     ] {
         let _ = writeln!(s, "  {k:<26} {v:>8}");

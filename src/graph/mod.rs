@@ -203,12 +203,18 @@ impl KnowledgeGraph {
                     .collect::<Result<Vec<_>, _>>()?;
                 Ok((terms, edges, maps))
             });
+            // Joined in a fixed order, so the error reported is the same
+            // whichever parser finishes first.
+            let hpo = join(hpo.join())?;
+            let hpoa = join(hpoa.join())?;
+            let g2p = join(g2p.join())?;
+            let orpha = join(orpha.join())?;
             let (terms, edges, maps) = join(mondo.join())?;
             Ok(SourceBundle {
-                hpo: (paths.hpo.clone(), join(hpo.join())?),
-                hpoa: (paths.hpoa.clone(), join(hpoa.join())?),
-                genes_to_phenotype: (paths.genes_to_phenotype.clone(), join(g2p.join())?),
-                orphanet: (paths.orphanet.clone(), join(orpha.join())?),
+                hpo: (paths.hpo.clone(), hpo),
+                hpoa: (paths.hpoa.clone(), hpoa),
+                genes_to_phenotype: (paths.genes_to_phenotype.clone(), g2p),
+                orphanet: (paths.orphanet.clone(), orpha),
                 mondo_terms: (paths.mondo_terms.clone(), terms),
                 mondo_edges: (paths.mondo_edges.clone(), edges),
                 mondo_mappings: maps,

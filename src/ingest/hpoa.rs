@@ -216,3 +216,53 @@ pub fn parse(path: &Path) -> Result<Hpoa, IngestError> {
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = "#version: 2025-01-16\ndatabase_id\tdisease_name\tqualifier\thpo_id\treference\tevidence\tonset\tfrequency\tsex\tmodifier\taspect\tbiocuration\n";
+
+    fn parse_rows(rows: &str) -> Result<Hpoa, IngestError> {
+        parse(&crate::ingest::temp_file(
+            "phenotype.hpoa",
+            format!("{HEADER}{rows}").as_bytes(),
+        ))
+    }
+
+    #[test]
+    fn parses_frequency_forms_and_aspects() {
+        let h = parse_rows(
+            "ORPHA:732\tPolymyositis\t\tHP:0003701\tORPHA:732\tTAS\t\tHP:0040281\t\t\tP\tORPHA:orphadata[2025-01-16]\n\
+             OMIM:1\tX\tNOT\tHP:0000002\tPMID:1;PMID:2\tPCS\tHP:0003577\t3/7\tMALE\t\tP\tHPO:x[2020-01-01]\n\
+             OMIM:1\tX\t\tHP:0000006\tPMID:1\tIEA\t\t25%\t\t\tI\tHPO:x[2020-01-01]\n",
+        )
+        .unwrap();
+        assert_eq!(h.version.as_deref(), Some("2025-01-16"));
+        assert_eq!(h.rows.len(), 3);
+        assert!(h.rows[1].negated);
+        assert_eq!(h.rows[1].frequency, Some(Frequency::Ratio(3, 7)));
+        assert_eq!(h.rows[1].references.len(), 2);
+        assert_eq!(h.rows[2].frequency, Some(Frequency::Percent(25.0)));
+        assert_eq!(h.rows[2].aspect, Aspect::Inheritance);
+    }
+
+    #[test]
+    fn a_malformed_row_names_file_line_and_field() {
+        let err = parse_rows("ORPHA:732\tP\t\tHP:0003701\tX\tTAS\t\t9/7\t\t\tP\tc\n").unwrap_err();
+        let msg = err.to_string();
+        assert!(
+            msg.contains("phenotype.hpoa:3: field `frequency`: bad ratio `9/7`"),
+            "{msg}"
+        );
+        let err =
+            parse_rows("ORPHA:732\tP\tMAYBE\tHP:0003701\tX\tTAS\t\t\t\t\tP\tc\n").unwrap_err();
+        assert!(err.to_string().contains(":3: field `qualifier`"), "{err}");
+        let err = parse_rows("ORPHA:732\tP\n").unwrap_err();
+        assert!(
+            err.to_string()
+                .contains(":3: expected 12 tab-separated fields, found 2"),
+            "{err}"
+        );
+    }
+}

@@ -22,11 +22,10 @@ use std::sync::Arc;
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
     /// The file could not be opened or read.
-    #[error("{path}: {source}")]
+    #[error("{path}: {error}")]
     Io {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// A line (or JSON member) of the file is malformed.
     #[error("{path}:{line}: {reason}")]
@@ -41,7 +40,7 @@ impl IngestError {
     pub(crate) fn io(path: &Path, source: std::io::Error) -> Self {
         IngestError::Io {
             path: path.to_path_buf(),
-            source,
+            error: source,
         }
     }
 
@@ -253,4 +252,20 @@ impl Frequency {
         }
         Ok(Frequency::Term(c))
     }
+}
+
+/// Writes `contents` to a fresh temporary file named `name`, for parser tests.
+#[cfg(test)]
+pub(crate) fn temp_file(name: &str, contents: &[u8]) -> PathBuf {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "rarekg-test-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, contents).unwrap();
+    path
 }

@@ -280,18 +280,9 @@ fn bracket_list(s: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Write;
 
     fn parse_str(text: &str) -> Result<OboDocument, IngestError> {
-        let dir =
-            std::env::temp_dir().join(format!("rarekg-obo-{}-{}", std::process::id(), text.len()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("t.obo");
-        std::fs::File::create(&path)
-            .unwrap()
-            .write_all(text.as_bytes())
-            .unwrap();
-        parse(&path)
+        parse(&crate::ingest::temp_file("t.obo", text.as_bytes()))
     }
 
     #[test]

@@ -347,3 +347,45 @@ pub fn parse_tarball(path: &Path) -> Result<PacketSet, IngestError> {
     out.packets.sort_by(|a, b| a.orpha_code.cmp(&b.orpha_code));
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_both_shapes_of_a_member() {
+        let p = parse_packet(
+            Path::new("ORPHApacket_1.json"),
+            br#"{"Orphapacket": {"ORPHAcode": "1", "Label": "X", "version": "1.3.42 / 4.1.8 [2025-03-03]",
+                "AverageAgeOfOnsets": {"AverageAgeOfOnset": [{"value": "Adult"}, {"value": "Elderly"}]},
+                "TypeOfInheritances": [{"TypeOfInheritance": {"value": "Autosomal dominant"}}],
+                "ExternalReferences": [{"Source": "OMIM", "Reference": "1", "DisorderMappingRelation": "E (Exact)"},
+                                       {"ExternalReference": {"Source": "OMIM", "Reference": "2"}}]}}"#,
+        )
+        .unwrap();
+        assert_eq!(p.onsets().collect::<Vec<_>>(), ["Adult", "Elderly"]);
+        assert_eq!(p.inheritance().collect::<Vec<_>>(), ["Autosomal dominant"]);
+        let refs: Vec<_> = p
+            .external_references
+            .0
+            .iter()
+            .filter_map(|r| r.get())
+            .map(|r| r.reference)
+            .collect();
+        assert_eq!(refs, ["1", "2"]);
+    }
+
+    #[test]
+    fn broken_json_names_the_member_and_line() {
+        let err = parse_packet(
+            Path::new("x.tar.gz/json/ORPHApacket_9.json"),
+            b"{\"Orphapacket\": {\n\"ORPHAcode\": \"9\",\n\"Label\": }}",
+        )
+        .unwrap_err();
+        let msg = err.to_string();
+        assert!(
+            msg.starts_with("x.tar.gz/json/ORPHApacket_9.json:3: column"),
+            "{msg}"
+        );
+    }
+}

@@ -1,6 +1,7 @@
 //! Integration tests over the real releases vendored in `ontologies/` and
 //! `data/`. One test binary, so the graph is loaded once (see `common`).
 
+mod cli;
 mod common;
 mod disease_page;
 mod errors;
