@@ -128,6 +128,7 @@ fn check_batch(ids: &[ID]) -> Result<(), ApiError> {
 
 /// A data source, for filtering.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "Source")]
 pub enum SourceName {
     Hpo,
     Hpoa,
@@ -135,19 +136,6 @@ pub enum SourceName {
     Orphanet,
     Mondo,
     Hgnc,
-}
-
-impl From<SourceName> for Source {
-    fn from(s: SourceName) -> Self {
-        match s {
-            SourceName::Hpo => Source::Hpo,
-            SourceName::Hpoa => Source::Hpoa,
-            SourceName::GenesToPhenotype => Source::GenesToPhenotype,
-            SourceName::Orphanet => Source::Orphanet,
-            SourceName::Mondo => Source::Mondo,
-            SourceName::Hgnc => Source::Hgnc,
-        }
-    }
 }
 
 /// Filters for `diseases`; all given conditions must hold.

@@ -73,6 +73,31 @@ impl Build {
         self.strings.sym(s)
     }
 
+    /// A parsed frequency with its HP term resolved to a node; an unknown
+    /// frequency term is an error at `path:line`.
+    fn frequency(
+        &mut self,
+        f: Option<&ingest::Frequency>,
+        path: &std::path::Path,
+        line: usize,
+    ) -> Result<Option<Frequency>, IngestError> {
+        Ok(match f {
+            None => None,
+            Some(ingest::Frequency::Term(t)) => match self.hp(t) {
+                Some(n) => Some(Frequency::Term(n)),
+                None => {
+                    return Err(IngestError::parse(
+                        path,
+                        line,
+                        format!("field `frequency`: unknown term {t}"),
+                    ));
+                }
+            },
+            Some(ingest::Frequency::Ratio(n, m)) => Some(Frequency::Ratio(*n, *m)),
+            Some(ingest::Frequency::Percent(p)) => Some(Frequency::Percent(*p)),
+        })
+    }
+
     /// Resolves an HP id through alt_ids and `replaced_by`.
     fn hp(&mut self, id: &Curie) -> Option<NodeId> {
         let n = *self.index.phenotype.get(id)?;
@@ -569,21 +594,7 @@ pub(super) fn build(b: SourceBundle) -> Result<KnowledgeGraph, IngestError> {
             st.stats.unresolved_terms += 1;
             continue;
         };
-        let freq = match &r.frequency {
-            None => None,
-            Some(ingest::Frequency::Term(t)) => match st.hp(t) {
-                Some(n) => Some(Frequency::Term(n)),
-                None => {
-                    return Err(IngestError::parse(
-                        hpoa_path,
-                        r.line,
-                        format!("field `frequency`: unknown term {t}"),
-                    ))
-                }
-            },
-            Some(ingest::Frequency::Ratio(n, m)) => Some(Frequency::Ratio(*n, *m)),
-            Some(ingest::Frequency::Percent(p)) => Some(Frequency::Percent(*p)),
-        };
+        let freq = st.frequency(r.frequency.as_ref(), hpoa_path, r.line)?;
         let provenance = Provenance {
             source: Source::Hpoa,
             asserted_for: Some(st.intern(r.disease.as_str())),
@@ -719,21 +730,7 @@ pub(super) fn build(b: SourceBundle) -> Result<KnowledgeGraph, IngestError> {
             st.stats.unresolved_terms += 1;
             continue;
         };
-        let freq = match &r.frequency {
-            Some(ingest::Frequency::Term(t)) => match st.hp(t) {
-                Some(n) => Some(Frequency::Term(n)),
-                None => {
-                    return Err(IngestError::parse(
-                        g2p_path,
-                        r.line,
-                        format!("field `frequency`: unknown term {t}"),
-                    ))
-                }
-            },
-            Some(ingest::Frequency::Ratio(n, m)) => Some(Frequency::Ratio(*n, *m)),
-            Some(ingest::Frequency::Percent(p)) => Some(Frequency::Percent(*p)),
-            None => None,
-        };
+        let freq = st.frequency(r.frequency.as_ref(), g2p_path, r.line)?;
         gene_pheno.push((
             (g.index() as u32, hp.index() as u32),
             (freq, Provenance::new(Source::GenesToPhenotype, disease_id)),
