@@ -35,7 +35,11 @@ fn disease_page(c: &mut Criterion) {
         "CARGO_MANIFEST_DIR"
     ))))
     .unwrap();
-    let schema = schema(Arc::new(kg));
+    let schema = schema(
+        Arc::new(kg),
+        Default::default(),
+        rarekg::store::QueryLimits::default(),
+    );
     let docs = DocumentCache::default();
     let rt = tokio::runtime::Builder::new_current_thread()
         .build()

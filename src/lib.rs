@@ -20,3 +20,4 @@ pub mod ingest;
 pub mod memory;
 pub mod report;
 pub mod server;
+pub mod store;

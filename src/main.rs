@@ -5,6 +5,8 @@ use anyhow::Context as _;
 
 use clap::{Parser, Subcommand};
 use rarekg::graph::{DataPaths, KnowledgeGraph};
+use rarekg::server::StoreSlot;
+use rarekg::store::{OntologyStore, QueryLimits};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -21,14 +23,21 @@ struct Cli {
     command: Option<Command>,
 }
 
+#[derive(Parser)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080", env = "RAREKG_BIND")]
+    bind: SocketAddr,
+    /// Do not load the RDF store: no `/sparql`, no ontology fields, and
+    /// ~340 MiB less resident memory.
+    #[arg(long, env = "RAREKG_NO_RDF_STORE")]
+    no_rdf_store: bool,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Load the data and serve GraphQL over HTTP (the default).
-    Serve {
-        /// Address to listen on.
-        #[arg(long, default_value = "127.0.0.1:8080", env = "RAREKG_BIND")]
-        bind: SocketAddr,
-    },
+    Serve(ServeArgs),
     /// Load everything, print counts per source, entity and edge type; exit
     /// non-zero on any load error.
     Check,
@@ -46,16 +55,32 @@ fn main() -> anyhow::Result<()> {
         .init();
     let cli = Cli::parse();
     let root = cli.root.unwrap_or_else(default_root);
-    match cli.command.unwrap_or(Command::Serve {
-        bind: "127.0.0.1:8080".parse()?,
-    }) {
+    // No subcommand: serve, with the defaults and environment of `serve`.
+    let command = cli
+        .command
+        .unwrap_or_else(|| Command::Serve(ServeArgs::parse_from(["serve"])));
+    match command {
         Command::Schema => print!("{}", rarekg::api::sdl()),
         Command::Check => {
             let kg = load(&root)?;
             print!("{}", rarekg::report::counts(&kg));
+            let store = load_store(&root, &kg)?;
+            print!("{}", rarekg::report::ontologies(&store));
         }
-        Command::Serve { bind } => {
+        Command::Serve(ServeArgs { bind, no_rdf_store }) => {
             let kg = Arc::new(load(&root)?);
+            let store = StoreSlot::default();
+            let limits = QueryLimits::default();
+            if !no_rdf_store {
+                // The RDF store loads in the background: GraphQL over the
+                // graph answers at once, `/sparql` says STORE_LOADING until then.
+                let (root, kg, store) = (root.clone(), kg.clone(), store.clone());
+                std::thread::spawn(move || match load_store(&root, &kg) {
+                    Ok(s) => store.store(Some(Arc::new(s))),
+                    Err(e) => tracing::error!("the ontology store did not load: {e:#}"),
+                });
+            }
+            let schema = rarekg::api::schema(kg, store.clone(), limits);
             let runtime = tokio::runtime::Runtime::new()?;
             runtime.block_on(async {
                 let listener = rarekg::server::bind(bind).await?;
@@ -63,7 +88,7 @@ fn main() -> anyhow::Result<()> {
                     "serving GraphQL on http://{}/graphql",
                     listener.local_addr()?
                 );
-                rarekg::server::serve(listener, rarekg::server::app(rarekg::api::schema(kg))).await
+                rarekg::server::serve(listener, rarekg::server::app(schema, store, limits)).await
             })?;
         }
     }
@@ -77,6 +102,21 @@ fn default_root() -> PathBuf {
     } else {
         PathBuf::from(env!("CARGO_MANIFEST_DIR"))
     }
+}
+
+fn load_store(root: &std::path::Path, kg: &KnowledgeGraph) -> anyhow::Result<OntologyStore> {
+    let started = Instant::now();
+    let store =
+        OntologyStore::load(&DataPaths::under(root), kg).context("loading the ontology store")?;
+    rarekg::memory::release_freed_memory();
+    tracing::info!(
+        "ontology store loaded in {:.2} s: {} triples in {} graphs, resident memory {} MiB",
+        started.elapsed().as_secs_f64(),
+        store.len(),
+        store.ontologies().len(),
+        rarekg::memory::resident_bytes() >> 20
+    );
+    Ok(store)
 }
 
 fn load(root: &std::path::Path) -> anyhow::Result<KnowledgeGraph> {

@@ -44,3 +44,17 @@ pub fn counts(kg: &KnowledgeGraph) -> String {
     }
     s
 }
+
+/// The ontologies held by the RDF store.
+pub fn ontologies(store: &crate::store::OntologyStore) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "ontology store ({} triples):", store.len());
+    for o in store.ontologies() {
+        let _ = writeln!(
+            s,
+            "  {:<24} {:<12} {:>8} triples {:>7} terms  <{}>",
+            o.name, o.version, o.triple_count, o.term_count, o.graph
+        );
+    }
+    s
+}

@@ -9,6 +9,18 @@ pub enum ApiError {
     /// An argument is malformed (an id, a cursor, a page size).
     #[error("{0}")]
     BadUserInput(String),
+    /// The caller may not do this (e.g. a SPARQL Update).
+    #[error("{0}")]
+    Forbidden(String),
+    /// A query exceeded a time or size limit.
+    #[error("{0}")]
+    LimitExceeded(String),
+    /// The ontology store is still loading after start-up.
+    #[error("the ontology store is still loading; retry shortly")]
+    StoreLoading,
+    /// Something failed inside the server; details are logged, not sent.
+    #[error("internal error")]
+    Internal,
     /// A well-formed id names several records.
     #[error("`{id}` names {} records; use one of: {}", candidates.len(), candidates.join(", "))]
     AmbiguousId { id: String, candidates: Vec<String> },
@@ -20,7 +32,16 @@ impl ApiError {
         match self {
             ApiError::BadUserInput(_) => "BAD_USER_INPUT",
             ApiError::AmbiguousId { .. } => "AMBIGUOUS_ID",
+            ApiError::Forbidden(_) => "FORBIDDEN",
+            ApiError::LimitExceeded(_) => "LIMIT_EXCEEDED",
+            ApiError::StoreLoading => "STORE_LOADING",
+            ApiError::Internal => "INTERNAL",
         }
+    }
+
+    /// The GraphQL error, with `extensions.code`.
+    pub fn into_error(self) -> async_graphql::Error {
+        self.extend()
     }
 }
 

@@ -9,6 +9,7 @@ pub mod disease;
 pub mod documents;
 pub mod error;
 pub mod gene;
+pub mod ontology;
 pub mod phenotype;
 pub mod provenance;
 pub mod query;
@@ -24,10 +25,17 @@ pub use query::QueryRoot;
 /// The schema type served.
 pub type RareSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
 
-/// Builds the schema serving `kg`.
-pub fn schema(kg: Arc<KnowledgeGraph>) -> RareSchema {
+/// Builds the schema serving `kg` and the ontology store in `store` (which
+/// may still be empty while it loads).
+pub fn schema(
+    kg: Arc<KnowledgeGraph>,
+    store: crate::server::StoreSlot,
+    sparql_limits: crate::store::QueryLimits,
+) -> RareSchema {
     Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
         .data(kg)
+        .data(store)
+        .data(sparql_limits)
         .finish()
 }
 

@@ -18,7 +18,13 @@ pub const MAX_BATCH: usize = 500;
 
 /// The root query.
 #[derive(MergedObject, Default)]
-pub struct QueryRoot(DiseaseQuery, PhenotypeQuery, GeneQuery, MetaQuery);
+pub struct QueryRoot(
+    DiseaseQuery,
+    PhenotypeQuery,
+    GeneQuery,
+    MetaQuery,
+    super::ontology::OntologyQuery,
+);
 
 fn disease_curie(id: &str) -> Result<Curie, ApiError> {
     let c = Curie::parse(id)?;

@@ -33,6 +33,10 @@ pub struct DataPaths {
     pub mondo_edges: PathBuf,
     pub mondo_mappings: Vec<PathBuf>,
     pub hgnc: PathBuf,
+    /// ORDO as OBO Graphs JSON (loaded into the ontology store).
+    pub ordo: PathBuf,
+    /// Further RDF files (.ttl, .nt, .rdf, .owl) for the ontology store.
+    pub ontologies_dir: PathBuf,
 }
 
 impl DataPaths {
@@ -62,6 +66,8 @@ impl DataPaths {
                 .map(|m| d.join(format!("mondo/{m}.sssom.tsv.gz")))
                 .collect(),
             hgnc: d.join("hgnc/hgnc_complete_set.txt.gz"),
+            ordo: o.join("ordo/ordo-2_6-2018-07-12.json.gz"),
+            ontologies_dir: o.clone(),
         }
     }
 }

@@ -1,6 +1,8 @@
 use async_graphql::{Request, Variables};
 use rarekg::api::{schema, RareSchema};
 use rarekg::graph::{DataPaths, KnowledgeGraph};
+use rarekg::server::StoreSlot;
+use rarekg::store::{OntologyStore, QueryLimits};
 use serde_json::Value;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
@@ -15,9 +17,29 @@ pub fn kg() -> Arc<KnowledgeGraph> {
     .clone()
 }
 
+/// The RDF store over the same data, loaded once per test binary.
+pub fn store() -> StoreSlot {
+    static STORE: OnceLock<StoreSlot> = OnceLock::new();
+    STORE
+        .get_or_init(|| {
+            let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+            let s = OntologyStore::load(&DataPaths::under(root), &kg())
+                .expect("the ontology store loads");
+            Arc::new(arc_swap::ArcSwapOption::from_pointee(s))
+        })
+        .clone()
+}
+
 pub fn schema_() -> RareSchema {
     static SCHEMA: OnceLock<RareSchema> = OnceLock::new();
-    SCHEMA.get_or_init(|| schema(kg())).clone()
+    SCHEMA
+        .get_or_init(|| schema(kg(), store(), QueryLimits::default()))
+        .clone()
+}
+
+/// The HTTP application over the shared graph and store.
+pub fn app() -> axum::Router {
+    rarekg::server::app(schema_(), store(), QueryLimits::default())
 }
 
 /// Runs a query in process; panics on GraphQL errors.

@@ -1,4 +1,4 @@
-use crate::common::schema_;
+use crate::common::app;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
@@ -6,8 +6,7 @@ use serde_json::{json, Value};
 use tower::ServiceExt;
 
 async fn send(req: Request<Body>) -> (StatusCode, String) {
-    let app = rarekg::server::app(schema_());
-    let resp = app.oneshot(req).await.unwrap();
+    let resp = app().oneshot(req).await.unwrap();
     let status = resp.status();
     let body = resp.into_body().collect().await.unwrap().to_bytes();
     (status, String::from_utf8(body.to_vec()).unwrap())
@@ -50,7 +49,7 @@ async fn a_server_on_port_0_answers_and_shuts_down() {
     let addr = listener.local_addr().unwrap();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(async move {
-        axum::serve(listener, rarekg::server::app(schema_()))
+        axum::serve(listener, app())
             .with_graceful_shutdown(async {
                 let _ = rx.await;
             })

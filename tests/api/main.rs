@@ -9,3 +9,4 @@ mod http;
 mod lookups;
 mod pagination;
 mod schema_sdl;
+mod sparql;

@@ -1,8 +1,12 @@
--- wrk script: POST the disease page and check every response body.
--- The body is built by http_load.sh into the BODY environment variable.
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-wrk.body = os.getenv("BODY")
+-- wrk script: send one request and check every response body.
+-- http_load.sh sets METHOD, BODY (for POST) and EXPECT (a string every
+-- successful body contains).
+wrk.method = os.getenv("METHOD") or "GET"
+if wrk.method == "POST" then
+  wrk.headers["Content-Type"] = "application/json"
+  wrk.body = os.getenv("BODY")
+end
+local expect = os.getenv("EXPECT") or ""
 
 local threads = {}
 
@@ -17,7 +21,7 @@ end
 
 function response(status, headers, body)
   checked = checked + 1
-  if status ~= 200 or body:find('"errors"', 1, true) or not body:find('"Polymyositis"', 1, true) then
+  if status ~= 200 or body:find('"errors"', 1, true) or not body:find(expect, 1, true) then
     failures = failures + 1
     if failures <= 3 then
       io.stderr:write("bad response (" .. status .. "): " .. body:sub(1, 300) .. "\n")

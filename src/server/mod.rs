@@ -1,6 +1,11 @@
-//! HTTP: `POST /graphql`, GraphiQL on `GET /graphql`, `GET /health`.
+//! HTTP: `POST /graphql`, GraphiQL on `GET /graphql`, `GET /health`, and the
+//! SPARQL endpoint `/sparql`.
+
+mod sparql;
 
 use crate::api::{DocumentCache, RareSchema};
+use crate::store::{OntologyStore, QueryLimits};
+use arc_swap::ArcSwapOption;
 use async_graphql::http::GraphiQLSource;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::extract::State;
@@ -10,21 +15,29 @@ use axum::{Json, Router};
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+/// The ontology store once loaded (it loads in the background after start-up).
+pub type StoreSlot = Arc<ArcSwapOption<OntologyStore>>;
+
 /// What every handler shares.
 #[derive(Clone)]
 struct AppState {
     schema: RareSchema,
     documents: Arc<DocumentCache>,
+    store: StoreSlot,
+    sparql_limits: QueryLimits,
 }
 
-/// The HTTP application serving `schema`.
-pub fn app(schema: RareSchema) -> Router {
+/// The HTTP application serving `schema` and the ontology `store`.
+pub fn app(schema: RareSchema, store: StoreSlot, sparql_limits: QueryLimits) -> Router {
     Router::new()
         .route("/graphql", get(graphiql).post(graphql))
+        .route("/sparql", get(sparql::get).post(sparql::post))
         .route("/health", get(health))
         .with_state(AppState {
             schema,
             documents: Arc::new(DocumentCache::default()),
+            store,
+            sparql_limits,
         })
 }
 

@@ -1,0 +1,430 @@
+//! The ontology store: HPO, ORDO, MONDO and the graph's associations as RDF
+//! in an in-memory oxigraph store, each in a named graph whose IRI carries
+//! its release, queried with SPARQL.
+
+mod convert;
+pub mod vocab;
+
+use crate::graph::{DataPaths, KnowledgeGraph};
+use crate::ingest::{self, IngestError};
+use convert::QuadSink;
+use oxigraph::io::{RdfFormat, RdfParser};
+use oxigraph::model::{NamedNode, NamedNodeRef, Term, Triple, Variable};
+use oxigraph::sparql::{CancellationToken, QueryEvaluationError, QueryResults, SparqlEvaluator};
+use oxigraph::store::Store;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant, SystemTime};
+
+/// A failure to load the store or to answer a query.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A source file could not be read or parsed.
+    #[error(transparent)]
+    Ingest(#[from] IngestError),
+    /// The store itself failed.
+    #[error("ontology store: {0}")]
+    Storage(String),
+    /// The query is not valid SPARQL 1.1.
+    #[error("{0}")]
+    Syntax(String),
+    /// The request is a SPARQL Update, which this endpoint does not run.
+    #[error("SPARQL Update is not allowed: this endpoint is read-only")]
+    UpdateRefused,
+    /// The query ran longer than the time limit.
+    #[error("the query ran longer than the {0:?} limit")]
+    Timeout(Duration),
+    /// The query produced more results than the result limit.
+    #[error("the query returns more than {0} results; add a LIMIT or narrow it")]
+    TooManyResults(usize),
+    /// The query failed while being evaluated.
+    #[error("query evaluation failed: {0}")]
+    Evaluation(String),
+}
+
+/// Per-query limits.
+#[derive(Debug, Clone, Copy)]
+pub struct QueryLimits {
+    pub timeout: Duration,
+    pub max_results: usize,
+}
+
+impl Default for QueryLimits {
+    fn default() -> Self {
+        QueryLimits {
+            timeout: Duration::from_secs(10),
+            max_results: 10_000,
+        }
+    }
+}
+
+/// The answer to a query, fully evaluated within the limits.
+#[derive(Debug)]
+pub enum Answer {
+    Solutions {
+        variables: Vec<Variable>,
+        rows: Vec<Vec<Option<Term>>>,
+    },
+    Boolean(bool),
+    Graph(Vec<Triple>),
+}
+
+/// One ontology (or RDF file, or annotation export) held in the store.
+#[derive(Debug, Clone)]
+pub struct OntologyInfo {
+    /// Short name, e.g. `HPO`.
+    pub name: String,
+    /// The release, e.g. `2025-01-16`.
+    pub version: String,
+    /// The named graph holding it; its IRI carries the release.
+    pub graph: String,
+    /// The file it was loaded from, relative to the data root.
+    pub source: String,
+    pub loaded_at: SystemTime,
+    pub triple_count: usize,
+    /// Distinct subjects typed `owl:Class` (or Biolink-categorised entities).
+    pub term_count: usize,
+}
+
+/// The RDF store.
+pub struct OntologyStore {
+    store: Store,
+    ontologies: Vec<OntologyInfo>,
+}
+
+impl OntologyStore {
+    /// Only HPO, converted from `hp.obo` (what the store benchmark times).
+    pub fn load_hpo_only(paths: &DataPaths) -> Result<OntologyStore, StoreError> {
+        let mut out = OntologyStore::empty()?;
+        out.load_hpo(&paths.hpo)?;
+        Ok(out)
+    }
+
+    fn empty() -> Result<OntologyStore, StoreError> {
+        let store = Store::new().map_err(|e| StoreError::Storage(e.to_string()))?;
+        Ok(OntologyStore {
+            store,
+            ontologies: Vec::new(),
+        })
+    }
+
+    fn load_hpo(&mut self, path: &Path) -> Result<(), StoreError> {
+        let hpo = ingest::obo::parse(path)?;
+        let version = hpo.release().unwrap_or_else(|| "unknown".into());
+        let mut sink = QuadSink::new(&format!("{}hp/releases/{version}/hp.owl", vocab::OBO));
+        convert::hpo(&hpo, &mut sink, &version);
+        drop(hpo);
+        self.insert("HPO", &version, path, sink)
+    }
+
+    /// Loads HPO (from `hp.obo`), MONDO, ORDO, every RDF file in
+    /// `ontologies/` and the associations of `kg`.
+    pub fn load(paths: &DataPaths, kg: &KnowledgeGraph) -> Result<OntologyStore, StoreError> {
+        let mut out = OntologyStore::empty()?;
+        out.load_hpo(&paths.hpo)?;
+
+        let terms = ingest::mondo::parse_terms(&paths.mondo_terms)?;
+        let edges = ingest::mondo::parse_subclass_edges(&paths.mondo_edges)?;
+        let mappings = paths
+            .mondo_mappings
+            .iter()
+            .map(|p| ingest::mondo::parse_sssom(p))
+            .collect::<Result<Vec<_>, _>>()?;
+        let version = mappings
+            .iter()
+            .find_map(|m| m.release())
+            .unwrap_or_else(|| "unknown".into());
+        let mut sink = QuadSink::new(&format!(
+            "{}mondo/releases/{version}/mondo-rare.owl",
+            vocab::OBO
+        ));
+        convert::mondo(&terms, &edges, &mappings, &mut sink, &version);
+        out.insert("MONDO", &version, &paths.mondo_terms, sink)?;
+
+        let mut sink = QuadSink::new("http://www.orpha.net/ORDO/releases/pending");
+        let version = convert::ordo(&paths.ordo, &mut sink)?;
+        let mut renamed = QuadSink::new(&format!(
+            "http://www.orpha.net/ORDO/releases/{version}/ordo.owl"
+        ));
+        renamed.quads = sink
+            .quads
+            .into_iter()
+            .map(|q| {
+                oxigraph::model::Quad::new(
+                    q.subject,
+                    q.predicate,
+                    q.object,
+                    renamed_graph(&version),
+                )
+            })
+            .collect();
+        out.insert("ORDO", &version, &paths.ordo, renamed)?;
+
+        // Named after the releases of the annotation sources it is made of.
+        let release_of = |src: crate::graph::model::Source| {
+            kg.sources()
+                .iter()
+                .find(|s| s.source == src)
+                .map_or("unknown", |s| s.release.as_str())
+        };
+        use crate::graph::model::Source;
+        let release = format!(
+            "hpoa-{}_orphanet-{}_hgnc-{}",
+            release_of(Source::Hpoa),
+            release_of(Source::Orphanet),
+            release_of(Source::Hgnc)
+        );
+        let mut sink = QuadSink::new(&format!("urn:rarekg:associations:{release}"));
+        convert::associations(kg, &mut sink);
+        out.insert(
+            "Associations (Biolink)",
+            &release,
+            Path::new("knowledge graph"),
+            sink,
+        )?;
+
+        for file in rdf_files(&paths.ontologies_dir)? {
+            out.load_rdf_file(&file)?;
+        }
+        Ok(out)
+    }
+
+    fn insert(
+        &mut self,
+        name: &str,
+        version: &str,
+        source: &Path,
+        sink: QuadSink,
+    ) -> Result<(), StoreError> {
+        let graph = match sink.quads.first().map(|q| q.graph_name.clone()) {
+            Some(oxigraph::model::GraphName::NamedNode(n)) => n.into_string(),
+            _ => return Ok(()),
+        };
+        let triple_count = sink.quads.len();
+        self.add_quads(sink.quads)?;
+        self.register(name, version, &graph, source, triple_count)
+    }
+
+    fn add_quads(&self, quads: Vec<oxigraph::model::Quad>) -> Result<(), StoreError> {
+        let mut loader = self.store.bulk_loader();
+        loader
+            .load_quads(quads)
+            .map_err(|e| StoreError::Storage(e.to_string()))?;
+        loader
+            .commit()
+            .map_err(|e| StoreError::Storage(e.to_string()))
+    }
+
+    fn register(
+        &mut self,
+        name: &str,
+        version: &str,
+        graph: &str,
+        source: &Path,
+        triple_count: usize,
+    ) -> Result<(), StoreError> {
+        let term_count = self.count_terms(graph)?;
+        self.ontologies.push(OntologyInfo {
+            name: name.to_string(),
+            version: version.to_string(),
+            graph: graph.to_string(),
+            source: source
+                .file_name()
+                .map(|f| f.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            loaded_at: SystemTime::now(),
+            triple_count,
+            term_count,
+        });
+        Ok(())
+    }
+
+    fn count_terms(&self, graph: &str) -> Result<usize, StoreError> {
+        let q = format!(
+            "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH <{graph}> {{ {{ ?s a <{}> }} UNION {{ ?s <{}> ?c }} }} }}",
+            vocab::OWL_CLASS,
+            vocab::biolink("category")
+        );
+        match self.query(&q, &QueryLimits::default())? {
+            Answer::Solutions { rows, .. } => Ok(rows
+                .first()
+                .and_then(|r| r.first().cloned().flatten())
+                .and_then(|t| match t {
+                    Term::Literal(l) => l.value().parse().ok(),
+                    _ => None,
+                })
+                .unwrap_or(0)),
+            _ => Ok(0),
+        }
+    }
+
+    /// Loads a Turtle, RDF/XML, N-Triples or OWL (RDF/XML) file into a named
+    /// graph of its own; a syntax error names the file and line.
+    pub fn load_rdf_file(&mut self, path: &Path) -> Result<(), StoreError> {
+        let format = rdf_format(path).ok_or_else(|| {
+            IngestError::parse(path, 1, "not an RDF file (.ttl, .nt, .rdf, .owl)")
+        })?;
+        let name = path
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let graph = format!("urn:rarekg:file:{name}");
+        let data = std::fs::read(path).map_err(|e| IngestError::io(path, e))?;
+        // Parse fully first, so a broken file adds nothing to the store.
+        let mut quads = Vec::new();
+        for q in RdfParser::from_format(format)
+            .with_default_graph(NamedNode::new_unchecked(graph.clone()))
+            .for_slice(&data)
+        {
+            quads.push(q.map_err(|e| {
+                let line = e.location().map_or(1, |l| l.start.line as usize + 1);
+                IngestError::parse(path, line, e.to_string())
+            })?);
+        }
+        let n = quads.len();
+        self.add_quads(quads)?;
+        self.register(&name, "file", &graph, path, n)
+    }
+
+    /// The ontologies held, in load order.
+    pub fn ontologies(&self) -> &[OntologyInfo] {
+        &self.ontologies
+    }
+
+    /// Total triples held.
+    pub fn len(&self) -> usize {
+        self.store.len().unwrap_or(0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Every (predicate, object, graph) stated about `iri`.
+    pub fn describe(&self, iri: &str) -> Result<Vec<(NamedNode, Term, String)>, StoreError> {
+        let s = NamedNodeRef::new(iri)
+            .map_err(|e| StoreError::Syntax(format!("`{iri}` is not an IRI: {e}")))?;
+        self.store
+            .quads_for_pattern(Some(s.into()), None, None, None)
+            .map(|q| {
+                let q = q.map_err(|e| StoreError::Storage(e.to_string()))?;
+                let graph = match q.graph_name {
+                    oxigraph::model::GraphName::NamedNode(n) => n.into_string(),
+                    _ => String::new(),
+                };
+                Ok((q.predicate, q.object, graph))
+            })
+            .collect()
+    }
+
+    /// Evaluates a SPARQL query within `limits`. Updates are refused.
+    pub fn query(&self, sparql: &str, limits: &QueryLimits) -> Result<Answer, StoreError> {
+        let token = CancellationToken::new();
+        let mut prepared = match SparqlEvaluator::new()
+            .with_cancellation_token(token.clone())
+            .parse_query(sparql)
+        {
+            Ok(p) => p,
+            Err(e) => {
+                if SparqlEvaluator::new().parse_update(sparql).is_ok() {
+                    return Err(StoreError::UpdateRefused);
+                }
+                return Err(StoreError::Syntax(e.to_string()));
+            }
+        };
+        // Without FROM, the default graph is the union of all named graphs,
+        // so a query need not know which release graph holds what.
+        if prepared.dataset().is_default_dataset() {
+            prepared.dataset_mut().set_default_graph_as_union();
+        }
+        let _watchdog = Watchdog::start(token, limits.timeout);
+        let started = Instant::now();
+        let map_err = |e: QueryEvaluationError| match e {
+            QueryEvaluationError::Cancelled => StoreError::Timeout(limits.timeout),
+            other => StoreError::Evaluation(other.to_string()),
+        };
+        let results = prepared.on_store(&self.store).execute().map_err(map_err)?;
+        let answer = match results {
+            QueryResults::Boolean(b) => Answer::Boolean(b),
+            QueryResults::Solutions(solutions) => {
+                let variables = solutions.variables().to_vec();
+                let mut rows = Vec::new();
+                for s in solutions {
+                    let s = s.map_err(map_err)?;
+                    if rows.len() == limits.max_results {
+                        return Err(StoreError::TooManyResults(limits.max_results));
+                    }
+                    rows.push(variables.iter().map(|v| s.get(v).cloned()).collect());
+                }
+                Answer::Solutions { variables, rows }
+            }
+            QueryResults::Graph(triples) => {
+                let mut out = Vec::new();
+                for t in triples {
+                    if out.len() == limits.max_results {
+                        return Err(StoreError::TooManyResults(limits.max_results));
+                    }
+                    out.push(t.map_err(map_err)?);
+                }
+                Answer::Graph(out)
+            }
+        };
+        if started.elapsed() > limits.timeout {
+            return Err(StoreError::Timeout(limits.timeout));
+        }
+        Ok(answer)
+    }
+}
+
+fn renamed_graph(version: &str) -> oxigraph::model::GraphName {
+    NamedNode::new_unchecked(format!(
+        "http://www.orpha.net/ORDO/releases/{version}/ordo.owl"
+    ))
+    .into()
+}
+
+fn rdf_format(path: &Path) -> Option<RdfFormat> {
+    match path.extension()?.to_str()? {
+        "ttl" => Some(RdfFormat::Turtle),
+        "nt" => Some(RdfFormat::NTriples),
+        "rdf" | "owl" => Some(RdfFormat::RdfXml),
+        _ => None,
+    }
+}
+
+/// RDF files directly in `dir` (sorted, so the load order is stable).
+fn rdf_files(dir: &Path) -> Result<Vec<PathBuf>, StoreError> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(Vec::new());
+    };
+    let mut out: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && rdf_format(p).is_some())
+        .collect();
+    out.sort();
+    Ok(out)
+}
+
+/// Cancels a query when its time is up; dropping it stops the timer.
+struct Watchdog {
+    stop: Option<std::sync::mpsc::Sender<()>>,
+}
+
+impl Watchdog {
+    fn start(token: CancellationToken, timeout: Duration) -> Watchdog {
+        let (tx, rx) = std::sync::mpsc::channel::<()>();
+        std::thread::spawn(move || {
+            if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = rx.recv_timeout(timeout) {
+                token.cancel();
+            }
+        });
+        Watchdog { stop: Some(tx) }
+    }
+}
+
+impl Drop for Watchdog {
+    fn drop(&mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+    }
+}
