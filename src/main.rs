@@ -43,6 +43,13 @@ enum Command {
     Check,
     /// Print the GraphQL schema (SDL).
     Schema,
+    /// Validate a new HPO release against the data served and print, as JSON,
+    /// what it changes (terms added, removed, obsoleted, relabeled,
+    /// re-parented; disease annotations changed). Nothing is swapped.
+    DiffHpo {
+        /// The new `hp.obo` (plain or gzipped).
+        hp_obo: PathBuf,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -61,6 +68,17 @@ fn main() -> anyhow::Result<()> {
         .unwrap_or_else(|| Command::Serve(ServeArgs::parse_from(["serve"])));
     match command {
         Command::Schema => print!("{}", rarekg::api::sdl()),
+        Command::DiffHpo { hp_obo } => {
+            let current = load(&root)?;
+            let paths = DataPaths {
+                hpo: hp_obo.clone(),
+                ..DataPaths::under(&root)
+            };
+            let candidate = KnowledgeGraph::load(&paths)
+                .with_context(|| format!("validating {}", hp_obo.display()))?;
+            let diff = rarekg::graph::diff::phenotype_diff(&current, &candidate);
+            println!("{}", serde_json::to_string_pretty(&diff)?);
+        }
         Command::Check => {
             let kg = load(&root)?;
             print!("{}", rarekg::report::counts(&kg));

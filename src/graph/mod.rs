@@ -7,6 +7,7 @@
 
 mod builder;
 mod csr;
+pub mod diff;
 mod identity;
 pub mod model;
 mod strings;

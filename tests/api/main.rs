@@ -3,6 +3,7 @@
 
 mod cli;
 mod common;
+mod diff;
 mod disease_page;
 mod errors;
 mod http;
