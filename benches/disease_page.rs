@@ -1,5 +1,5 @@
 //! The disease page executed in process, as the HTTP handler executes it
-//! (parsed documents cached by query text).
+//! (pinned to the current release, parsed documents cached by query text).
 //!
 //! - `disease_page`: the page a frontend renders: the record, its first 20
 //!   phenotypes with frequency, and its genes (`bench/disease_page.graphql`).
@@ -9,41 +9,45 @@
 
 use async_graphql::{Request, Variables};
 use criterion::{criterion_group, criterion_main, Criterion};
-use rarekg::api::{schema, DocumentCache, RareSchema};
+use rarekg::api::{prepare, schema, DocumentCache, RareSchema};
 use rarekg::graph::{DataPaths, KnowledgeGraph};
+use rarekg::release::{Release, Releases};
 use std::sync::Arc;
 
-fn request(query: &str) -> Request {
-    Request::new(query).variables(Variables::from_json(
-        serde_json::json!({ "id": "ORPHA:732" }),
-    ))
+struct Page {
+    rt: tokio::runtime::Runtime,
+    schema: RareSchema,
+    releases: Arc<Releases>,
+    docs: DocumentCache,
 }
 
-fn run(
-    rt: &tokio::runtime::Runtime,
-    schema: &RareSchema,
-    docs: &DocumentCache,
-    query: &str,
-) -> async_graphql::Response {
-    let resp = rt.block_on(docs.execute(schema, request(query)));
-    assert!(resp.errors.is_empty(), "{:?}", resp.errors);
-    resp
+impl Page {
+    fn run(&self, query: &str) -> async_graphql::Response {
+        let req = Request::new(query).variables(Variables::from_json(
+            serde_json::json!({ "id": "ORPHA:732" }),
+        ));
+        let resp = self.rt.block_on(
+            self.docs
+                .execute(&self.schema, prepare(req, &self.releases)),
+        );
+        assert!(resp.errors.is_empty(), "{:?}", resp.errors);
+        resp
+    }
 }
 
 fn disease_page(c: &mut Criterion) {
-    let kg = KnowledgeGraph::load(&DataPaths::under(std::path::Path::new(env!(
-        "CARGO_MANIFEST_DIR"
-    ))))
-    .unwrap();
-    let schema = schema(
-        Arc::new(kg),
-        Default::default(),
-        rarekg::store::QueryLimits::default(),
-    );
-    let docs = DocumentCache::default();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .unwrap();
+    let paths = DataPaths::under(std::path::Path::new(env!("CARGO_MANIFEST_DIR")));
+    let kg = Arc::new(KnowledgeGraph::load(&paths).unwrap());
+    let first = Release::initial(kg, Default::default(), paths.hpo.clone());
+    let releases = Arc::new(Releases::new(first, paths, 2, false));
+    let page = Page {
+        rt: tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap(),
+        schema: schema(releases.clone(), rarekg::store::QueryLimits::default()),
+        releases,
+        docs: DocumentCache::default(),
+    };
     for (name, query) in [
         (
             "disease_page",
@@ -54,7 +58,7 @@ fn disease_page(c: &mut Criterion) {
             include_str!("../bench/disease_page_full.graphql"),
         ),
     ] {
-        let json = run(&rt, &schema, &docs, query).data.into_json().unwrap();
+        let json = page.run(query).data.into_json().unwrap();
         assert_eq!(
             json["disease"]["phenotypes"]["edges"]
                 .as_array()
@@ -63,7 +67,7 @@ fn disease_page(c: &mut Criterion) {
             20
         );
         assert_eq!(json["disease"]["name"], "Polymyositis");
-        c.bench_function(name, |b| b.iter(|| run(&rt, &schema, &docs, query)));
+        c.bench_function(name, |b| b.iter(|| page.run(query)));
     }
 }
 

@@ -18,6 +18,7 @@ pub mod curie;
 pub mod graph;
 pub mod ingest;
 pub mod memory;
+pub mod release;
 pub mod report;
 pub mod server;
 pub mod store;

@@ -5,7 +5,7 @@ use anyhow::Context as _;
 
 use clap::{Parser, Subcommand};
 use rarekg::graph::{DataPaths, KnowledgeGraph};
-use rarekg::server::StoreSlot;
+use rarekg::release::{Release, Releases, StoreSlot};
 use rarekg::store::{OntologyStore, QueryLimits};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -32,6 +32,17 @@ struct ServeArgs {
     /// ~340 MiB less resident memory.
     #[arg(long, env = "RAREKG_NO_RDF_STORE")]
     no_rdf_store: bool,
+    /// Maintainer tokens (comma-separated) allowed to reload and roll back.
+    #[arg(
+        long,
+        env = "RAREKG_MAINTAINER_TOKENS",
+        value_delimiter = ',',
+        hide_env_values = true
+    )]
+    maintainer_tokens: Vec<String>,
+    /// How many releases to keep in memory for rollback (at least 2).
+    #[arg(long, default_value_t = 2, env = "RAREKG_KEEP_RELEASES")]
+    keep_releases: usize,
 }
 
 #[derive(Subcommand)]
@@ -85,7 +96,12 @@ fn main() -> anyhow::Result<()> {
             let store = load_store(&root, &kg)?;
             print!("{}", rarekg::report::ontologies(&store));
         }
-        Command::Serve(ServeArgs { bind, no_rdf_store }) => {
+        Command::Serve(ServeArgs {
+            bind,
+            no_rdf_store,
+            maintainer_tokens,
+            keep_releases,
+        }) => {
             let kg = Arc::new(load(&root)?);
             let store = StoreSlot::default();
             let limits = QueryLimits::default();
@@ -98,7 +114,10 @@ fn main() -> anyhow::Result<()> {
                     Err(e) => tracing::error!("the ontology store did not load: {e:#}"),
                 });
             }
-            let schema = rarekg::api::schema(kg, store.clone(), limits);
+            let paths = DataPaths::under(&root);
+            let first = Release::initial(kg, store, paths.hpo.clone());
+            let releases = Arc::new(Releases::new(first, paths, keep_releases, !no_rdf_store));
+            let schema = rarekg::api::schema(releases.clone(), limits);
             let runtime = tokio::runtime::Runtime::new()?;
             runtime.block_on(async {
                 let listener = rarekg::server::bind(bind).await?;
@@ -106,7 +125,11 @@ fn main() -> anyhow::Result<()> {
                     "serving GraphQL on http://{}/graphql",
                     listener.local_addr()?
                 );
-                rarekg::server::serve(listener, rarekg::server::app(schema, store, limits)).await
+                rarekg::server::serve(
+                    listener,
+                    rarekg::server::app(schema, releases, limits, maintainer_tokens),
+                )
+                .await
             })?;
         }
     }

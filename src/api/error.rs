@@ -15,6 +15,15 @@ pub enum ApiError {
     /// A query exceeded a time or size limit.
     #[error("{0}")]
     LimitExceeded(String),
+    /// The operation needs a token and none was sent.
+    #[error("this operation needs a maintainer token (Authorization: Bearer ...)")]
+    Unauthenticated,
+    /// A new release was refused; the running one is untouched.
+    #[error("release refused: {0}")]
+    InvalidRelease(String),
+    /// The operation conflicts with one in progress.
+    #[error("{0}")]
+    Conflict(String),
     /// The ontology store is still loading after start-up.
     #[error("the ontology store is still loading; retry shortly")]
     StoreLoading,
@@ -35,6 +44,9 @@ impl ApiError {
             ApiError::Forbidden(_) => "FORBIDDEN",
             ApiError::LimitExceeded(_) => "LIMIT_EXCEEDED",
             ApiError::StoreLoading => "STORE_LOADING",
+            ApiError::Unauthenticated => "UNAUTHENTICATED",
+            ApiError::InvalidRelease(_) => "INVALID_RELEASE",
+            ApiError::Conflict(_) => "CONFLICT",
             ApiError::Internal => "INTERNAL",
         }
     }

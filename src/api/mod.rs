@@ -1,8 +1,9 @@
-//! The GraphQL API: schema and resolvers over a [`KnowledgeGraph`].
+//! The GraphQL API: schema and resolvers over the served [`Releases`].
 //!
 //! One file per GraphQL type; the root query is split by entity in
-//! [`query`]. Resolvers hold node ids and read the graph from the request
-//! context, so every field of one request sees the same loaded release.
+//! [`query`]. Resolvers hold node ids and read the graph of the release the
+//! request was pinned to by [`prepare`], so every field of one request sees
+//! the same release, whatever reloads happen meanwhile.
 
 pub mod connection;
 pub mod disease;
@@ -13,40 +14,44 @@ pub mod ontology;
 pub mod phenotype;
 pub mod provenance;
 pub mod query;
+pub mod release;
 
 use crate::graph::KnowledgeGraph;
-use async_graphql::{Context, EmptyMutation, EmptySubscription, Schema};
+use crate::release::{Release, Releases};
+use async_graphql::{Context, EmptySubscription, Request, Schema};
 use std::sync::Arc;
 
 pub use documents::DocumentCache;
 pub use error::ApiError;
 pub use query::QueryRoot;
+pub use release::{MutationRoot, Role};
 
 /// The schema type served.
-pub type RareSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+pub type RareSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
-/// Builds the schema serving `kg` and the ontology store in `store` (which
-/// may still be empty while it loads).
-pub fn schema(
-    kg: Arc<KnowledgeGraph>,
-    store: crate::server::StoreSlot,
-    sparql_limits: crate::store::QueryLimits,
-) -> RareSchema {
-    Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
-        .data(kg)
-        .data(store)
+/// Builds the schema serving `releases`. Requests must go through
+/// [`prepare`], which pins the release they are answered from.
+pub fn schema(releases: Arc<Releases>, sparql_limits: crate::store::QueryLimits) -> RareSchema {
+    Schema::build(QueryRoot::default(), MutationRoot, EmptySubscription)
+        .data(releases)
         .data(sparql_limits)
         .finish()
 }
 
+/// Pins the current release to `req`: every field of it is answered from
+/// that release.
+pub fn prepare(req: Request, releases: &Releases) -> Request {
+    req.data(releases.current())
+}
+
 /// The schema's SDL (what `schema/schema.graphql` holds).
 pub fn sdl() -> String {
-    Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
+    Schema::build(QueryRoot::default(), MutationRoot, EmptySubscription)
         .finish()
         .sdl()
 }
 
 /// The graph the current request reads.
 pub(crate) fn kg<'c>(ctx: &Context<'c>) -> &'c KnowledgeGraph {
-    ctx.data_unchecked::<Arc<KnowledgeGraph>>()
+    &ctx.data_unchecked::<Arc<Release>>().kg
 }

@@ -3,14 +3,14 @@
 //! only GraphQL.
 
 use super::error::{ApiError, Coded};
-use crate::server::StoreSlot;
 use crate::store::{vocab, Answer, OntologyStore, QueryLimits, StoreError};
 use async_graphql::{Context, Json, Object, Result, SimpleObject, ID};
 use oxigraph::model::Term;
 use std::sync::Arc;
 
 fn store(ctx: &Context<'_>) -> Result<Arc<OntologyStore>> {
-    ctx.data_unchecked::<StoreSlot>()
+    ctx.data_unchecked::<Arc<crate::release::Release>>()
+        .store
         .load_full()
         .ok_or_else(|| ApiError::StoreLoading.into_error())
 }

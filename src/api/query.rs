@@ -24,6 +24,7 @@ pub struct QueryRoot(
     GeneQuery,
     MetaQuery,
     super::ontology::OntologyQuery,
+    super::release::ReleaseQuery,
 );
 
 fn disease_curie(id: &str) -> Result<Curie, ApiError> {
@@ -419,6 +420,11 @@ pub struct Meta;
 
 #[Object]
 impl Meta {
+    /// The release answering this request (see `releases`).
+    async fn release_id(&self, ctx: &Context<'_>) -> u64 {
+        ctx.data_unchecked::<std::sync::Arc<crate::release::Release>>()
+            .id
+    }
     /// Version of this API (the server's crate version).
     async fn api_version(&self) -> &'static str {
         env!("CARGO_PKG_VERSION")

@@ -4,8 +4,9 @@
 mod sparql;
 
 use crate::api::{DocumentCache, RareSchema};
-use crate::store::{OntologyStore, QueryLimits};
-use arc_swap::ArcSwapOption;
+use crate::release::Releases;
+pub use crate::release::StoreSlot;
+use crate::store::QueryLimits;
 use async_graphql::http::GraphiQLSource;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::extract::State;
@@ -15,20 +16,24 @@ use axum::{Json, Router};
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-/// The ontology store once loaded (it loads in the background after start-up).
-pub type StoreSlot = Arc<ArcSwapOption<OntologyStore>>;
-
 /// What every handler shares.
 #[derive(Clone)]
 struct AppState {
     schema: RareSchema,
     documents: Arc<DocumentCache>,
-    store: StoreSlot,
+    releases: Arc<Releases>,
     sparql_limits: QueryLimits,
+    /// Maintainer tokens (`Authorization: Bearer ...`).
+    maintainer_tokens: Arc<Vec<String>>,
 }
 
-/// The HTTP application serving `schema` and the ontology `store`.
-pub fn app(schema: RareSchema, store: StoreSlot, sparql_limits: QueryLimits) -> Router {
+/// The HTTP application serving `releases` through `schema`.
+pub fn app(
+    schema: RareSchema,
+    releases: Arc<Releases>,
+    sparql_limits: QueryLimits,
+    maintainer_tokens: Vec<String>,
+) -> Router {
     Router::new()
         .route("/graphql", get(graphiql).post(graphql))
         .route("/sparql", get(sparql::get).post(sparql::post))
@@ -36,17 +41,34 @@ pub fn app(schema: RareSchema, store: StoreSlot, sparql_limits: QueryLimits) -> 
         .with_state(AppState {
             schema,
             documents: Arc::new(DocumentCache::default()),
-            store,
+            releases,
             sparql_limits,
+            maintainer_tokens: Arc::new(maintainer_tokens),
         })
 }
 
-async fn graphql(State(state): State<AppState>, req: GraphQLRequest) -> GraphQLResponse {
-    state
-        .documents
-        .execute(&state.schema, req.into_inner())
-        .await
-        .into()
+async fn graphql(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    req: GraphQLRequest,
+) -> GraphQLResponse {
+    let role = role(&headers, &state.maintainer_tokens);
+    let req = crate::api::prepare(req.into_inner(), &state.releases).data(role);
+    state.documents.execute(&state.schema, req).await.into()
+}
+
+/// The caller's role from `Authorization: Bearer <token>`.
+fn role(headers: &axum::http::HeaderMap, tokens: &[String]) -> crate::api::Role {
+    let token = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim);
+    match token {
+        Some(t) if tokens.iter().any(|k| k == t) => crate::api::Role::Maintainer,
+        Some(_) => crate::api::Role::Unknown,
+        None => crate::api::Role::Anonymous,
+    }
 }
 
 async fn graphiql() -> impl IntoResponse {

@@ -92,7 +92,7 @@ async fn run(state: AppState, headers: &HeaderMap, params: Vec<(String, String)>
         .and_then(|v| v.to_str().ok())
         .unwrap_or("*/*")
         .to_string();
-    let Some(store) = state.store.load_full() else {
+    let Some(store) = state.releases.current().store.load_full() else {
         return error(
             StatusCode::SERVICE_UNAVAILABLE,
             "STORE_LOADING",

@@ -1,20 +1,21 @@
 use async_graphql::{Request, Variables};
 use rarekg::api::{schema, RareSchema};
 use rarekg::graph::{DataPaths, KnowledgeGraph};
-use rarekg::server::StoreSlot;
+use rarekg::release::{Release, Releases, StoreSlot};
 use rarekg::store::{OntologyStore, QueryLimits};
 use serde_json::Value;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
+fn paths() -> DataPaths {
+    DataPaths::under(Path::new(env!("CARGO_MANIFEST_DIR")))
+}
+
 /// The real data, loaded once per test binary.
 pub fn kg() -> Arc<KnowledgeGraph> {
     static KG: OnceLock<Arc<KnowledgeGraph>> = OnceLock::new();
-    KG.get_or_init(|| {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        Arc::new(KnowledgeGraph::load(&DataPaths::under(root)).expect("the vendored releases load"))
-    })
-    .clone()
+    KG.get_or_init(|| Arc::new(KnowledgeGraph::load(&paths()).expect("the vendored releases load")))
+        .clone()
 }
 
 /// The RDF store over the same data, loaded once per test binary.
@@ -22,10 +23,20 @@ pub fn store() -> StoreSlot {
     static STORE: OnceLock<StoreSlot> = OnceLock::new();
     STORE
         .get_or_init(|| {
-            let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-            let s = OntologyStore::load(&DataPaths::under(root), &kg())
-                .expect("the ontology store loads");
+            let s = OntologyStore::load(&paths(), &kg()).expect("the ontology store loads");
             Arc::new(arc_swap::ArcSwapOption::from_pointee(s))
+        })
+        .clone()
+}
+
+/// The shared releases over the graph and store above; never reloaded
+/// (reload tests make their own).
+pub fn releases() -> Arc<Releases> {
+    static RELEASES: OnceLock<Arc<Releases>> = OnceLock::new();
+    RELEASES
+        .get_or_init(|| {
+            let first = Release::initial(kg(), store(), paths().hpo);
+            Arc::new(Releases::new(first, paths(), 2, true))
         })
         .clone()
 }
@@ -33,13 +44,21 @@ pub fn store() -> StoreSlot {
 pub fn schema_() -> RareSchema {
     static SCHEMA: OnceLock<RareSchema> = OnceLock::new();
     SCHEMA
-        .get_or_init(|| schema(kg(), store(), QueryLimits::default()))
+        .get_or_init(|| schema(releases(), QueryLimits::default()))
         .clone()
 }
 
-/// The HTTP application over the shared graph and store.
+/// The maintainer token the test apps accept.
+pub const MAINTAINER_TOKEN: &str = "test-maintainer-token";
+
+/// The HTTP application over the shared releases.
 pub fn app() -> axum::Router {
-    rarekg::server::app(schema_(), store(), QueryLimits::default())
+    rarekg::server::app(
+        schema_(),
+        releases(),
+        QueryLimits::default(),
+        vec![MAINTAINER_TOKEN.into()],
+    )
 }
 
 /// Runs a query in process; panics on GraphQL errors.
@@ -53,10 +72,10 @@ pub fn query(q: &str, vars: Value) -> Value {
     resp.data.into_json().unwrap()
 }
 
-/// Runs a query in process and returns the whole response as JSON.
+/// Runs a query in process and returns the whole response.
 pub fn run(q: &str, vars: Value) -> async_graphql::Response {
     let req = Request::new(q).variables(Variables::from_json(vars));
-    futures_executor(schema_().execute(req))
+    block_on(schema_().execute(rarekg::api::prepare(req, &releases())))
 }
 
 /// The first error's `extensions.code`.
@@ -69,7 +88,7 @@ pub fn error_code(q: &str, vars: Value) -> String {
         .to_string()
 }
 
-fn futures_executor<F: std::future::Future>(f: F) -> F::Output {
+fn block_on<F: std::future::Future>(f: F) -> F::Output {
     tokio::runtime::Builder::new_current_thread()
         .build()
         .unwrap()

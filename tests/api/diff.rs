@@ -6,7 +6,7 @@ use rarekg::graph::diff::phenotype_diff;
 use rarekg::graph::{DataPaths, KnowledgeGraph};
 use std::path::{Path, PathBuf};
 
-fn write_obo(name: &str, text: &str) -> PathBuf {
+pub fn write_obo(name: &str, text: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("rarekg-diff-{}-{name}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("hp.obo");
@@ -23,7 +23,7 @@ fn load_with_hpo(hpo: PathBuf) -> Result<KnowledgeGraph, rarekg::ingest::IngestE
 }
 
 /// hp.obo with one term added, one relabeled and one obsoleted.
-fn modified_hpo() -> String {
+pub fn modified_hpo() -> String {
     let obo = read_gz("ontologies/hpo/hp.obo.gz");
     let relabeled = obo.replacen(
         "id: HP:0003701\nname: Proximal muscle weakness\n",

@@ -9,5 +9,6 @@ mod errors;
 mod http;
 mod lookups;
 mod pagination;
+mod reload;
 mod schema_sdl;
 mod sparql;

@@ -1,0 +1,166 @@
+//! Releases over GraphQL: history, reload and rollback (maintainers only).
+
+use super::error::{ApiError, Coded};
+use crate::release::{Release, ReleaseError, Releases};
+use async_graphql::{Context, Json, Object, Result, SimpleObject};
+use std::sync::Arc;
+
+/// Who is calling, from the `Authorization` header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// No token.
+    Anonymous,
+    /// A token this server does not know.
+    Unknown,
+    /// A maintainer token from configuration.
+    Maintainer,
+}
+
+fn require_maintainer(ctx: &Context<'_>) -> Result<()> {
+    match ctx.data_opt::<Role>().copied().unwrap_or(Role::Anonymous) {
+        Role::Maintainer => Ok(()),
+        Role::Anonymous => Err(ApiError::Unauthenticated.into_error()),
+        Role::Unknown => {
+            Err(ApiError::Forbidden("this token may not reload ontologies".into()).into_error())
+        }
+    }
+}
+
+impl From<ReleaseError> for ApiError {
+    fn from(e: ReleaseError) -> Self {
+        match e {
+            ReleaseError::Invalid(e) => ApiError::InvalidRelease(e.to_string()),
+            ReleaseError::Busy => ApiError::Conflict(e.to_string()),
+            ReleaseError::UnknownRelease(_) => ApiError::BadUserInput(e.to_string()),
+            ReleaseError::Store(e) => e.into(),
+        }
+    }
+}
+
+/// A release of the data this server has served or can serve again.
+#[derive(SimpleObject)]
+pub struct ReleaseInfo {
+    /// Increasing from 1 (the release loaded at start-up).
+    id: u64,
+    /// Whether new requests are answered from it.
+    current: bool,
+    /// When it was loaded (seconds since the Unix epoch).
+    loaded_at: u64,
+    /// `startup`, or the maintainer who loaded it.
+    loaded_by: String,
+    /// The HPO file it was built from.
+    hpo_file: String,
+    /// The HPO release it serves.
+    hpo_release: String,
+    /// What it changed against the release it replaced (null for the first).
+    diff: Option<Json<crate::graph::diff::OntologyDiff>>,
+}
+
+fn info(r: &Release, current: u64) -> ReleaseInfo {
+    ReleaseInfo {
+        id: r.id,
+        current: r.id == current,
+        loaded_at: r
+            .loaded_at
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0),
+        loaded_by: r.loaded_by.clone(),
+        hpo_file: r.hpo.display().to_string(),
+        hpo_release: r
+            .kg
+            .sources()
+            .iter()
+            .find(|s| s.source == crate::graph::model::Source::Hpo)
+            .map(|s| s.release.clone())
+            .unwrap_or_default(),
+        diff: r.diff.clone().map(Json),
+    }
+}
+
+/// The outcome of a reload.
+#[derive(SimpleObject)]
+pub struct ReloadResult {
+    /// Whether the new release is now served (false for a dry run).
+    applied: bool,
+    release: ReleaseInfo,
+}
+
+#[derive(Default)]
+pub struct ReleaseQuery;
+
+#[Object]
+impl ReleaseQuery {
+    /// The releases kept in memory, oldest first.
+    async fn releases(&self, ctx: &Context<'_>) -> Vec<ReleaseInfo> {
+        let releases = ctx.data_unchecked::<Arc<Releases>>();
+        let current = releases.current().id;
+        releases
+            .history()
+            .iter()
+            .map(|r| info(r, current))
+            .collect()
+    }
+
+    /// The diff between two kept releases.
+    async fn release_diff(
+        &self,
+        ctx: &Context<'_>,
+        from: u64,
+        to: u64,
+    ) -> Result<Json<crate::graph::diff::OntologyDiff>> {
+        let releases = ctx.data_unchecked::<Arc<Releases>>();
+        let get = |id| {
+            releases
+                .get(id)
+                .ok_or(ApiError::from(ReleaseError::UnknownRelease(id)))
+                .coded()
+        };
+        let (a, b) = (get(from)?, get(to)?);
+        Ok(Json(crate::graph::diff::phenotype_diff(&a.kg, &b.kg)))
+    }
+}
+
+#[derive(Default)]
+pub struct MutationRoot;
+
+#[Object]
+impl MutationRoot {
+    /// Loads a new HPO release from a file on the server, validates it, and
+    /// (unless `dryRun`) swaps it in atomically. Maintainers only. A file
+    /// that does not parse is refused with its line; the running release is
+    /// untouched.
+    async fn reload_hpo(
+        &self,
+        ctx: &Context<'_>,
+        path: String,
+        dry_run: Option<bool>,
+    ) -> Result<ReloadResult> {
+        let dry_run = dry_run.unwrap_or(false);
+        require_maintainer(ctx)?;
+        let releases = ctx.data_unchecked::<Arc<Releases>>().clone();
+        let outcome = tokio::task::spawn_blocking(move || {
+            releases.reload_hpo(std::path::Path::new(&path), "maintainer", dry_run)
+        })
+        .await
+        .map_err(|_| ApiError::Internal.into_error())?
+        .map_err(ApiError::from)
+        .coded()?;
+        let current = ctx.data_unchecked::<Arc<Releases>>().current().id;
+        Ok(ReloadResult {
+            applied: outcome.applied,
+            release: info(&outcome.release, current),
+        })
+    }
+
+    /// Serves a kept earlier release again. Maintainers only.
+    async fn rollback(&self, ctx: &Context<'_>, release_id: u64) -> Result<ReleaseInfo> {
+        require_maintainer(ctx)?;
+        let releases = ctx.data_unchecked::<Arc<Releases>>();
+        let r = releases
+            .rollback(release_id)
+            .map_err(ApiError::from)
+            .coded()?;
+        Ok(info(&r, r.id))
+    }
+}

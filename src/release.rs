@@ -1,0 +1,169 @@
+//! Releases: one knowledge graph and its RDF store, served together and
+//! swapped atomically when an ontology is reloaded.
+//!
+//! Every request takes the current [`Release`] once (an `Arc`), so all of its
+//! fields are answered from one release even if a reload swaps in another
+//! meanwhile; the old release is freed when its last request finishes.
+
+use crate::graph::diff::{phenotype_diff, OntologyDiff};
+use crate::graph::{DataPaths, KnowledgeGraph};
+use crate::ingest::IngestError;
+use crate::store::{OntologyStore, StoreError};
+use arc_swap::{ArcSwap, ArcSwapOption};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+/// A release's RDF store, once loaded.
+pub type StoreSlot = Arc<ArcSwapOption<OntologyStore>>;
+
+/// Why a reload or rollback was refused. The running release is untouched.
+#[derive(Debug, thiserror::Error)]
+pub enum ReleaseError {
+    /// The new file does not parse or does not build a consistent graph.
+    #[error(transparent)]
+    Invalid(#[from] IngestError),
+    /// The RDF store could not be built from the new release.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Another reload is running.
+    #[error("another reload is in progress")]
+    Busy,
+    /// No kept release has this id.
+    #[error("no kept release has id {0}")]
+    UnknownRelease(u64),
+}
+
+/// One served state of the data.
+pub struct Release {
+    /// Increasing from 1 (the release loaded at start-up).
+    pub id: u64,
+    pub kg: Arc<KnowledgeGraph>,
+    pub store: StoreSlot,
+    /// The HPO file this release was built from.
+    pub hpo: PathBuf,
+    pub loaded_at: SystemTime,
+    /// Who loaded it (`startup`, or the maintainer token's name).
+    pub loaded_by: String,
+    /// What it changed against the release it replaced.
+    pub diff: Option<OntologyDiff>,
+}
+
+impl Release {
+    /// The release built at start-up.
+    pub fn initial(kg: Arc<KnowledgeGraph>, store: StoreSlot, hpo: PathBuf) -> Release {
+        Release {
+            id: 1,
+            kg,
+            store,
+            hpo,
+            loaded_at: SystemTime::now(),
+            loaded_by: "startup".into(),
+            diff: None,
+        }
+    }
+}
+
+/// The result of a reload.
+pub struct ReloadOutcome {
+    /// The new release (not served when `applied` is false).
+    pub release: Arc<Release>,
+    pub applied: bool,
+}
+
+/// The current release and the kept earlier ones.
+pub struct Releases {
+    current: ArcSwap<Release>,
+    kept: Mutex<Vec<Arc<Release>>>,
+    keep: usize,
+    paths: DataPaths,
+    with_store: bool,
+    reloading: Mutex<()>,
+}
+
+impl Releases {
+    /// Serves `first`; keeps up to `keep` releases (at least 2) in memory.
+    pub fn new(first: Release, paths: DataPaths, keep: usize, with_store: bool) -> Releases {
+        let first = Arc::new(first);
+        Releases {
+            current: ArcSwap::new(first.clone()),
+            kept: Mutex::new(vec![first]),
+            keep: keep.max(2),
+            paths,
+            with_store,
+            reloading: Mutex::new(()),
+        }
+    }
+
+    /// The release new requests are answered from.
+    pub fn current(&self) -> Arc<Release> {
+        self.current.load_full()
+    }
+
+    /// Kept releases, oldest first.
+    pub fn history(&self) -> Vec<Arc<Release>> {
+        self.kept.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// A kept release by id.
+    pub fn get(&self, id: u64) -> Option<Arc<Release>> {
+        self.history().into_iter().find(|r| r.id == id)
+    }
+
+    /// Builds a release with a new HPO file (and, when the server has one, a
+    /// new RDF store), diffs it against the current one and, unless
+    /// `dry_run`, swaps it in. Blocking: call it off the async runtime.
+    pub fn reload_hpo(
+        &self,
+        hpo: &Path,
+        who: &str,
+        dry_run: bool,
+    ) -> Result<ReloadOutcome, ReleaseError> {
+        let _only_one = self.reloading.try_lock().map_err(|_| ReleaseError::Busy)?;
+        let current = self.current();
+        let paths = DataPaths {
+            hpo: hpo.to_path_buf(),
+            ..self.paths.clone()
+        };
+        let kg = Arc::new(KnowledgeGraph::load(&paths)?);
+        let diff = phenotype_diff(&current.kg, &kg);
+        let store = StoreSlot::default();
+        if self.with_store && !dry_run {
+            store.store(Some(Arc::new(OntologyStore::load(&paths, &kg)?)));
+        }
+        let id = self.history().iter().map(|r| r.id).max().unwrap_or(0) + 1;
+        let release = Arc::new(Release {
+            id,
+            kg,
+            store,
+            hpo: hpo.to_path_buf(),
+            loaded_at: SystemTime::now(),
+            loaded_by: who.to_string(),
+            diff: Some(diff),
+        });
+        if !dry_run {
+            self.publish(release.clone());
+        }
+        Ok(ReloadOutcome {
+            release,
+            applied: !dry_run,
+        })
+    }
+
+    /// Serves a kept earlier release again.
+    pub fn rollback(&self, id: u64) -> Result<Arc<Release>, ReleaseError> {
+        let _only_one = self.reloading.try_lock().map_err(|_| ReleaseError::Busy)?;
+        let release = self.get(id).ok_or(ReleaseError::UnknownRelease(id))?;
+        self.current.store(release.clone());
+        Ok(release)
+    }
+
+    fn publish(&self, release: Arc<Release>) {
+        self.current.store(release.clone());
+        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        kept.push(release);
+        while kept.len() > self.keep {
+            kept.remove(0);
+        }
+    }
+}

@@ -1,0 +1,222 @@
+//! Live reload of HPO: authorisation, dry run, swap, refusal of broken files,
+//! rollback, and queries answered throughout from one release each.
+
+use crate::common::{kg, read_gz, MAINTAINER_TOKEN};
+use crate::diff::{modified_hpo, write_obo};
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use http_body_util::BodyExt;
+use rarekg::graph::DataPaths;
+use rarekg::release::{Release, Releases};
+use rarekg::store::QueryLimits;
+use serde_json::{json, Value};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use tower::ServiceExt;
+
+/// An app over its own releases (no RDF store, so reloads are quick).
+fn own_app() -> (axum::Router, Arc<Releases>) {
+    let paths = DataPaths::under(Path::new(env!("CARGO_MANIFEST_DIR")));
+    let releases = Arc::new(Releases::new(
+        Release::initial(kg(), Default::default(), paths.hpo.clone()),
+        paths,
+        3,
+        false,
+    ));
+    let schema = rarekg::api::schema(releases.clone(), QueryLimits::default());
+    let app = rarekg::server::app(
+        schema,
+        releases.clone(),
+        QueryLimits::default(),
+        vec![MAINTAINER_TOKEN.into()],
+    );
+    (app, releases)
+}
+
+async fn gql(app: &axum::Router, token: Option<&str>, query: &str, vars: Value) -> Value {
+    let mut req = Request::post("/graphql").header(header::CONTENT_TYPE, "application/json");
+    if let Some(t) = token {
+        req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+    }
+    let body = json!({ "query": query, "variables": vars }).to_string();
+    let resp = app
+        .clone()
+        .oneshot(req.body(Body::from(body)).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    serde_json::from_slice(&resp.into_body().collect().await.unwrap().to_bytes()).unwrap()
+}
+
+const RELOAD: &str = "mutation($p: String!, $dry: Boolean) { reloadHpo(path: $p, dryRun: $dry) {
+    applied release { id current hpoRelease diff } } }";
+const NAME: &str =
+    r#"{ a: meta { releaseId } phenotype(id: "HP:0003701") { name } b: meta { releaseId } }"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reload_dry_run_swap_refusal_and_rollback() {
+    let (app, releases) = own_app();
+    let modified = write_obo("reload", &modified_hpo());
+    let vars = json!({ "p": modified.to_str().unwrap(), "dry": true });
+
+    // Only maintainers reload.
+    let v = gql(&app, None, RELOAD, vars.clone()).await;
+    assert_eq!(
+        v["errors"][0]["extensions"]["code"], "UNAUTHENTICATED",
+        "{v}"
+    );
+    let v = gql(&app, Some("wrong"), RELOAD, vars.clone()).await;
+    assert_eq!(v["errors"][0]["extensions"]["code"], "FORBIDDEN", "{v}");
+
+    // A dry run reports the diff and swaps nothing.
+    let v = gql(&app, Some(MAINTAINER_TOKEN), RELOAD, vars).await;
+    let r = &v["data"]["reloadHpo"];
+    assert_eq!(r["applied"], false, "{v}");
+    assert_eq!(r["release"]["diff"]["added"][0]["id"], "HP:9999901");
+    assert_eq!(releases.current().id, 1);
+    let v = gql(&app, None, NAME, json!({})).await;
+    assert_eq!(v["data"]["phenotype"]["name"], "Proximal muscle weakness");
+
+    // The reload swaps the new release in.
+    let v = gql(
+        &app,
+        Some(MAINTAINER_TOKEN),
+        RELOAD,
+        json!({ "p": modified.to_str().unwrap() }),
+    )
+    .await;
+    let r = &v["data"]["reloadHpo"];
+    assert_eq!(r["applied"], true, "{v}");
+    let new_id = r["release"]["id"].as_u64().unwrap();
+    let v = gql(
+        &app,
+        None,
+        r#"{ phenotype(id: "HP:9999901") { name parents { id } } meta { releaseId } }"#,
+        json!({}),
+    )
+    .await;
+    assert_eq!(v["data"]["phenotype"]["name"], "Test-only new term");
+    assert_eq!(v["data"]["meta"]["releaseId"], new_id);
+    let v = gql(
+        &app,
+        None,
+        &format!("{{ releases {{ id current }} releaseDiff(from: 1, to: {new_id}) }}"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(v["data"]["releases"].as_array().unwrap().len(), 2);
+    assert_eq!(v["data"]["releaseDiff"]["relabeled"][0]["id"], "HP:0003701");
+
+    // A broken file is refused with its line; the running release stays.
+    let obo = read_gz("ontologies/hpo/hp.obo.gz");
+    let broken = write_obo(
+        "reload-broken",
+        &obo[..obo.find("[Term]\nid: HP:0000005\n").unwrap() + 20],
+    );
+    let v = gql(
+        &app,
+        Some(MAINTAINER_TOKEN),
+        RELOAD,
+        json!({ "p": broken.to_str().unwrap() }),
+    )
+    .await;
+    assert_eq!(
+        v["errors"][0]["extensions"]["code"], "INVALID_RELEASE",
+        "{v}"
+    );
+    assert!(
+        v["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("hp.obo:"),
+        "{v}"
+    );
+    assert_eq!(releases.current().id, new_id);
+
+    // Rollback restores the old answers.
+    let v = gql(
+        &app,
+        Some(MAINTAINER_TOKEN),
+        "mutation { rollback(releaseId: 1) { id current } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(v["data"]["rollback"]["id"], 1, "{v}");
+    let v = gql(&app, None, NAME, json!({})).await;
+    assert_eq!(v["data"]["phenotype"]["name"], "Proximal muscle weakness");
+    let v = gql(
+        &app,
+        None,
+        r#"{ phenotype(id: "HP:9999901") { name } }"#,
+        json!({}),
+    )
+    .await;
+    assert!(v["data"]["phenotype"].is_null());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn queries_never_fail_or_mix_releases_during_reloads() {
+    let (app, releases) = own_app();
+    let modified = write_obo("concurrent", &modified_hpo());
+    let done = Arc::new(AtomicBool::new(false));
+    let (answered, failed, mixed) = (
+        Arc::new(AtomicUsize::new(0)),
+        Arc::new(AtomicUsize::new(0)),
+        Arc::new(AtomicUsize::new(0)),
+    );
+    let mut clients = Vec::new();
+    for _ in 0..4 {
+        let (app, done, answered, failed, mixed) = (
+            app.clone(),
+            done.clone(),
+            answered.clone(),
+            failed.clone(),
+            mixed.clone(),
+        );
+        clients.push(tokio::spawn(async move {
+            while !done.load(Ordering::Relaxed) {
+                let v = gql(&app, None, NAME, json!({})).await;
+                if v.get("errors").is_some() || v["data"].is_null() {
+                    failed.fetch_add(1, Ordering::Relaxed);
+                    continue;
+                }
+                let (a, b) = (
+                    v["data"]["a"]["releaseId"].as_u64().unwrap(),
+                    v["data"]["b"]["releaseId"].as_u64().unwrap(),
+                );
+                // Release 1 is the original HPO; later ones are the relabeled file.
+                let want = if a == 1 {
+                    "Proximal muscle weakness"
+                } else {
+                    "Proximal muscle weakness (relabeled)"
+                };
+                if a != b || v["data"]["phenotype"]["name"] != want {
+                    mixed.fetch_add(1, Ordering::Relaxed);
+                }
+                answered.fetch_add(1, Ordering::Relaxed);
+            }
+        }));
+    }
+    // Reload, roll back, reload again, while the clients query.
+    let r = releases.clone();
+    let m = modified.clone();
+    tokio::task::spawn_blocking(move || {
+        r.reload_hpo(&m, "test", false).unwrap();
+        r.rollback(1).unwrap();
+        r.reload_hpo(&m, "test", false).unwrap();
+    })
+    .await
+    .unwrap();
+    done.store(true, Ordering::Relaxed);
+    for c in clients {
+        c.await.unwrap();
+    }
+    assert!(
+        answered.load(Ordering::Relaxed) > 10,
+        "clients kept querying"
+    );
+    assert_eq!(failed.load(Ordering::Relaxed), 0, "failed responses");
+    assert_eq!(mixed.load(Ordering::Relaxed), 0, "mixed-release responses");
+    assert_eq!(releases.current().id, 3);
+}
