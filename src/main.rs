@@ -5,7 +5,7 @@ use anyhow::Context as _;
 
 use clap::{Parser, Subcommand};
 use rarekg::graph::{DataPaths, KnowledgeGraph};
-use rarekg::release::{Release, Releases, StoreSlot};
+use rarekg::release::{Release, ReleaseDir, Releases, StoreSlot};
 use rarekg::store::{OntologyStore, QueryLimits};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -43,6 +43,10 @@ struct ServeArgs {
     /// How many releases to keep in memory for rollback (at least 2).
     #[arg(long, default_value_t = 2, env = "RAREKG_KEEP_RELEASES")]
     keep_releases: usize,
+    /// Where accepted releases are kept across restarts (default: `var/`
+    /// under the data root).
+    #[arg(long, env = "RAREKG_DATA_DIR")]
+    data_dir: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -80,7 +84,7 @@ fn main() -> anyhow::Result<()> {
     match command {
         Command::Schema => print!("{}", rarekg::api::sdl()),
         Command::DiffHpo { hp_obo } => {
-            let current = load(&root)?;
+            let current = load(&DataPaths::under(&root))?;
             let paths = DataPaths {
                 hpo: hp_obo.clone(),
                 ..DataPaths::under(&root)
@@ -91,9 +95,10 @@ fn main() -> anyhow::Result<()> {
             println!("{}", serde_json::to_string_pretty(&diff)?);
         }
         Command::Check => {
-            let kg = load(&root)?;
+            let paths = DataPaths::under(&root);
+            let kg = load(&paths)?;
             print!("{}", rarekg::report::counts(&kg));
-            let store = load_store(&root, &kg)?;
+            let store = load_store(&paths, &kg)?;
             print!("{}", rarekg::report::ontologies(&store));
         }
         Command::Serve(ServeArgs {
@@ -101,22 +106,40 @@ fn main() -> anyhow::Result<()> {
             no_rdf_store,
             maintainer_tokens,
             keep_releases,
+            data_dir,
         }) => {
-            let kg = Arc::new(load(&root)?);
+            // The last accepted release, if a reload was accepted before.
+            let data_dir = data_dir.unwrap_or_else(|| root.join("var"));
+            let dir = ReleaseDir::open(&data_dir)
+                .with_context(|| format!("opening the data directory {}", data_dir.display()))?;
+            let record = dir.current().context("reading the current release")?;
+            let mut paths = DataPaths::under(&root);
+            if let Some(r) = &record {
+                paths.hpo = dir.source(r.id);
+                tracing::info!(
+                    "serving release {} accepted earlier ({})",
+                    r.id,
+                    paths.hpo.display()
+                );
+            }
+            let kg = Arc::new(load(&paths)?);
             let store = StoreSlot::default();
             let limits = QueryLimits::default();
             if !no_rdf_store {
                 // The RDF store loads in the background: GraphQL over the
                 // graph answers at once, `/sparql` says STORE_LOADING until then.
-                let (root, kg, store) = (root.clone(), kg.clone(), store.clone());
-                std::thread::spawn(move || match load_store(&root, &kg) {
+                let (paths, kg, store) = (paths.clone(), kg.clone(), store.clone());
+                std::thread::spawn(move || match load_store(&paths, &kg) {
                     Ok(s) => store.store(Some(Arc::new(s))),
                     Err(e) => tracing::error!("the ontology store did not load: {e:#}"),
                 });
             }
-            let paths = DataPaths::under(&root);
-            let first = Release::initial(kg, store, paths.hpo.clone());
-            let releases = Arc::new(Releases::new(first, paths, keep_releases, !no_rdf_store));
+            let first = match &record {
+                Some(r) => Release::restored(kg, store, &dir, r),
+                None => Release::initial(kg, store, paths.hpo.clone()),
+            };
+            let releases =
+                Arc::new(Releases::new(first, paths, keep_releases, !no_rdf_store).with_dir(dir));
             let schema = rarekg::api::schema(releases.clone(), limits);
             let runtime = tokio::runtime::Runtime::new()?;
             runtime.block_on(async {
@@ -145,10 +168,9 @@ fn default_root() -> PathBuf {
     }
 }
 
-fn load_store(root: &std::path::Path, kg: &KnowledgeGraph) -> anyhow::Result<OntologyStore> {
+fn load_store(paths: &DataPaths, kg: &KnowledgeGraph) -> anyhow::Result<OntologyStore> {
     let started = Instant::now();
-    let store =
-        OntologyStore::load(&DataPaths::under(root), kg).context("loading the ontology store")?;
+    let store = OntologyStore::load(paths, kg).context("loading the ontology store")?;
     rarekg::memory::release_freed_memory();
     tracing::info!(
         "ontology store loaded in {:.2} s: {} triples in {} graphs, resident memory {} MiB",
@@ -160,10 +182,10 @@ fn load_store(root: &std::path::Path, kg: &KnowledgeGraph) -> anyhow::Result<Ont
     Ok(store)
 }
 
-fn load(root: &std::path::Path) -> anyhow::Result<KnowledgeGraph> {
+fn load(paths: &DataPaths) -> anyhow::Result<KnowledgeGraph> {
     let started = Instant::now();
-    let kg = KnowledgeGraph::load(&DataPaths::under(root))
-        .with_context(|| format!("loading data under {}", root.display()))?;
+    let kg = KnowledgeGraph::load(paths)
+        .with_context(|| format!("loading data ({})", paths.hpo.display()))?;
     let rss = rarekg::memory::resident_bytes() >> 20;
     tracing::info!(
         "loaded in {:.2} s, resident memory {} MiB: {} nodes ({}), {} edges",

@@ -33,6 +33,10 @@ impl From<ReleaseError> for ApiError {
             ReleaseError::Busy => ApiError::Conflict(e.to_string()),
             ReleaseError::UnknownRelease(_) => ApiError::BadUserInput(e.to_string()),
             ReleaseError::Store(e) => e.into(),
+            ReleaseError::Persist(e) => {
+                tracing::error!("persisting a release: {e}");
+                ApiError::Internal
+            }
         }
     }
 }

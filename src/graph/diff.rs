@@ -5,18 +5,18 @@
 
 use super::model::{Edge, NodeId};
 use super::{KnowledgeGraph, Rel};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A term as it stands in one release.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TermRef {
     pub id: String,
     pub name: String,
 }
 
 /// A term whose label changed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Relabel {
     pub id: String,
     pub old_name: String,
@@ -26,7 +26,7 @@ pub struct Relabel {
 /// A term made obsolete, with what replaces it and how many diseases the
 /// new release still annotates with it (annotations to an obsolete term
 /// without a replacement are kept, on the obsolete term, for curators to fix).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Obsoletion {
     pub id: String,
     pub name: String,
@@ -36,7 +36,7 @@ pub struct Obsoletion {
 
 /// A term whose parents changed; `descendants` is the size of the subtree
 /// that moves with it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reparent {
     pub id: String,
     pub name: String,
@@ -46,7 +46,7 @@ pub struct Reparent {
 }
 
 /// How the disease-phenotype annotations change.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AnnotationImpact {
     /// Diseases whose phenotype list changes.
     pub diseases_changed: usize,
@@ -57,7 +57,7 @@ pub struct AnnotationImpact {
 }
 
 /// The changes of the phenotype ontology between two releases.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OntologyDiff {
     pub added: Vec<TermRef>,
     pub removed: Vec<TermRef>,

@@ -220,3 +220,65 @@ async fn queries_never_fail_or_mix_releases_during_reloads() {
     assert_eq!(mixed.load(Ordering::Relaxed), 0, "mixed-release responses");
     assert_eq!(releases.current().id, 3);
 }
+
+#[test]
+fn an_accepted_release_survives_a_restart_and_a_crash_leaves_it_intact() {
+    let data = std::env::temp_dir().join(format!("rarekg-data-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data);
+    let paths = DataPaths::under(Path::new(env!("CARGO_MANIFEST_DIR")));
+    let dir = rarekg::release::ReleaseDir::open(&data).unwrap();
+    let releases = Releases::new(
+        Release::initial(kg(), Default::default(), paths.hpo.clone()),
+        paths.clone(),
+        2,
+        false,
+    )
+    .with_dir(dir.clone());
+    let modified = write_obo("persist", &modified_hpo());
+    let outcome = releases
+        .reload_hpo(&modified, "maintainer-a", false)
+        .unwrap();
+    let id = outcome.release.id;
+
+    // On disk: the source, its checksum, who loaded it, and the diff.
+    let record = dir.current().unwrap().expect("a current release");
+    assert_eq!(record.id, id);
+    assert_eq!(record.loaded_by, "maintainer-a");
+    assert_eq!(record.sha256.len(), 64);
+    assert_eq!(record.diff.as_ref().unwrap().added[0].id, "HP:9999901");
+    assert_eq!(
+        std::fs::read(dir.source(id)).unwrap(),
+        std::fs::read(&modified).unwrap()
+    );
+
+    // A crash in the middle of a later reload leaves a temporary directory
+    // behind; the accepted release is what a restart serves.
+    let leftover = data.join("releases").join(".tmp-99-12345");
+    std::fs::create_dir_all(&leftover).unwrap();
+    std::fs::write(
+        leftover.join("hp.obo"),
+        "format-version: 1.2\n[Term]\nid: HP:00",
+    )
+    .unwrap();
+    let restart = dir.current().unwrap().unwrap();
+    assert_eq!(restart.id, id);
+    assert_eq!(dir.max_id(), id);
+    let restarted = rarekg::graph::KnowledgeGraph::load(&DataPaths {
+        hpo: dir.source(restart.id),
+        ..paths
+    })
+    .unwrap();
+    let c = rarekg::curie::Curie::parse("HP:0003701").unwrap();
+    let rarekg::graph::Lookup::Found(n) = restarted.find_phenotype(&c) else {
+        panic!()
+    };
+    assert_eq!(
+        restarted.phenotype(n).name,
+        "Proximal muscle weakness (relabeled)"
+    );
+
+    // Rolling back to the vendored release clears `current`.
+    releases.rollback(1).unwrap();
+    assert!(dir.current().unwrap().is_none());
+    std::fs::remove_dir_all(&data).ok();
+}

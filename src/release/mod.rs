@@ -5,6 +5,10 @@
 //! fields are answered from one release even if a reload swaps in another
 //! meanwhile; the old release is freed when its last request finishes.
 
+mod persist;
+
+pub use persist::{Record, ReleaseDir};
+
 use crate::graph::diff::{phenotype_diff, OntologyDiff};
 use crate::graph::{DataPaths, KnowledgeGraph};
 use crate::ingest::IngestError;
@@ -32,6 +36,9 @@ pub enum ReleaseError {
     /// No kept release has this id.
     #[error("no kept release has id {0}")]
     UnknownRelease(u64),
+    /// The accepted release could not be written to the data directory.
+    #[error("cannot persist the release: {0}")]
+    Persist(#[from] std::io::Error),
 }
 
 /// One served state of the data.
@@ -47,6 +54,8 @@ pub struct Release {
     pub loaded_by: String,
     /// What it changed against the release it replaced.
     pub diff: Option<OntologyDiff>,
+    /// Whether it is stored in the data directory (else it is the vendored default).
+    pub stored: bool,
 }
 
 impl Release {
@@ -60,6 +69,26 @@ impl Release {
             loaded_at: SystemTime::now(),
             loaded_by: "startup".into(),
             diff: None,
+            stored: false,
+        }
+    }
+
+    /// The release recorded in a data directory, served again after a restart.
+    pub fn restored(
+        kg: Arc<KnowledgeGraph>,
+        store: StoreSlot,
+        dir: &ReleaseDir,
+        record: &Record,
+    ) -> Release {
+        Release {
+            id: record.id,
+            kg,
+            store,
+            hpo: dir.source(record.id),
+            loaded_at: std::time::UNIX_EPOCH + std::time::Duration::from_secs(record.loaded_at),
+            loaded_by: record.loaded_by.clone(),
+            diff: record.diff.clone(),
+            stored: true,
         }
     }
 }
@@ -78,6 +107,7 @@ pub struct Releases {
     keep: usize,
     paths: DataPaths,
     with_store: bool,
+    dir: Option<ReleaseDir>,
     reloading: Mutex<()>,
 }
 
@@ -91,8 +121,15 @@ impl Releases {
             keep: keep.max(2),
             paths,
             with_store,
+            dir: None,
             reloading: Mutex::new(()),
         }
+    }
+
+    /// Persists accepted releases in `dir` (see [`ReleaseDir`]).
+    pub fn with_dir(mut self, dir: ReleaseDir) -> Releases {
+        self.dir = Some(dir);
+        self
     }
 
     /// The release new requests are answered from.
@@ -131,18 +168,45 @@ impl Releases {
         if self.with_store && !dry_run {
             store.store(Some(Arc::new(OntologyStore::load(&paths, &kg)?)));
         }
-        let id = self.history().iter().map(|r| r.id).max().unwrap_or(0) + 1;
+        let stored_max = self.dir.as_ref().map_or(0, ReleaseDir::max_id);
+        let id = self
+            .history()
+            .iter()
+            .map(|r| r.id)
+            .max()
+            .unwrap_or(0)
+            .max(stored_max)
+            + 1;
+        let loaded_at = SystemTime::now();
+        let mut source = hpo.to_path_buf();
+        if let (Some(dir), false) = (&self.dir, dry_run) {
+            let record = Record {
+                id,
+                sha256: String::new(),
+                loaded_by: who.to_string(),
+                loaded_at: loaded_at
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_secs()),
+                diff: Some(diff.clone()),
+            };
+            dir.store(hpo, record)?;
+            source = dir.source(id);
+        }
         let release = Arc::new(Release {
             id,
             kg,
             store,
-            hpo: hpo.to_path_buf(),
-            loaded_at: SystemTime::now(),
+            hpo: source,
+            loaded_at,
             loaded_by: who.to_string(),
             diff: Some(diff),
+            stored: self.dir.is_some(),
         });
         if !dry_run {
             self.publish(release.clone());
+            if let Some(dir) = &self.dir {
+                dir.set_current(id)?;
+            }
         }
         Ok(ReloadOutcome {
             release,
@@ -154,6 +218,13 @@ impl Releases {
     pub fn rollback(&self, id: u64) -> Result<Arc<Release>, ReleaseError> {
         let _only_one = self.reloading.try_lock().map_err(|_| ReleaseError::Busy)?;
         let release = self.get(id).ok_or(ReleaseError::UnknownRelease(id))?;
+        if let Some(dir) = &self.dir {
+            if release.stored {
+                dir.set_current(id)?;
+            } else {
+                dir.clear_current()?;
+            }
+        }
         self.current.store(release.clone());
         Ok(release)
     }
