@@ -9,6 +9,7 @@ use super::provenance::{distinct_sources, Assertion, Frequency, SourceInfo, Xref
 use crate::graph::model::{self, AttributeKind, EdgeId, NodeId};
 use crate::graph::Rel;
 use async_graphql::{Context, Enum, Object, Result, SimpleObject};
+use std::collections::BTreeSet;
 
 /// A rare disease, merged across Orphanet, MONDO, OMIM and DECIPHER: every
 /// identifier of the disease resolves to this one record.
@@ -236,6 +237,34 @@ impl Disease {
             disease: self.0,
         }))
     }
+    /// How this disease's phenotypes and genes changed between the releases
+    /// this server keeps (oldest first; empty with a single release).
+    async fn history(&self, ctx: &Context<'_>) -> Vec<DiseaseChange> {
+        let id = &kg(ctx).disease(self.0).id;
+        let releases = ctx
+            .data_unchecked::<std::sync::Arc<crate::release::Releases>>()
+            .history();
+        let mut out = Vec::new();
+        let mut prev: Option<(u64, Annotations)> = None;
+        for r in &releases {
+            let now = annotations(&r.kg, id);
+            if let Some((from, before)) = &prev {
+                let diff = |a: &BTreeSet<String>, b: &BTreeSet<String>| {
+                    a.difference(b).cloned().collect::<Vec<_>>()
+                };
+                out.push(DiseaseChange {
+                    from_release: *from,
+                    to_release: r.id,
+                    phenotypes_added: diff(&now.0, &before.0),
+                    phenotypes_removed: diff(&before.0, &now.0),
+                    genes_added: diff(&now.1, &before.1),
+                    genes_removed: diff(&before.1, &now.1),
+                });
+            }
+            prev = Some((r.id, now));
+        }
+        out
+    }
     /// Broader diseases and groups (Orphanet classification, MONDO is_a).
     async fn parents(
         &self,
@@ -254,6 +283,39 @@ impl Disease {
     ) -> Result<Connection<DiseaseRelationEdge>> {
         relation(ctx, self.0, Rel::Children, first, after)
     }
+}
+
+type Annotations = (BTreeSet<String>, BTreeSet<String>);
+
+/// A disease's present phenotype ids and gene ids in one release.
+fn annotations(kg: &crate::graph::KnowledgeGraph, id: &crate::curie::Curie) -> Annotations {
+    let crate::graph::Lookup::Found(n) = kg.find_disease(id) else {
+        return Default::default();
+    };
+    let phenotypes = kg
+        .edges(n, Rel::DiseasePhenotypes)
+        .iter()
+        .filter(|&&e| matches!(kg.edge(e).0, model::Edge::HasPhenotype(a) if !a.negated))
+        .map(|&e| kg.phenotype(kg.other(e, n)).id.to_string())
+        .collect();
+    let genes = kg
+        .edges(n, Rel::DiseaseGenes)
+        .iter()
+        .map(|&e| kg.gene(kg.other(e, n)).id.to_string())
+        .collect();
+    (phenotypes, genes)
+}
+
+/// What changed in a disease's record between two releases.
+#[derive(SimpleObject)]
+pub struct DiseaseChange {
+    from_release: u64,
+    to_release: u64,
+    /// HP ids annotated in `toRelease` but not in `fromRelease`.
+    phenotypes_added: Vec<String>,
+    phenotypes_removed: Vec<String>,
+    genes_added: Vec<String>,
+    genes_removed: Vec<String>,
 }
 
 fn attributes<'c>(ctx: &Context<'c>, n: NodeId, kind: AttributeKind) -> Vec<DiseaseAttribute<'c>> {

@@ -18,21 +18,21 @@ pub mod release;
 
 use crate::graph::KnowledgeGraph;
 use crate::release::{Release, Releases};
-use async_graphql::{Context, EmptySubscription, Request, Schema};
+use async_graphql::{Context, Request, Schema};
 use std::sync::Arc;
 
 pub use documents::DocumentCache;
 pub use error::ApiError;
 pub use query::QueryRoot;
-pub use release::{MutationRoot, Role};
+pub use release::{MutationRoot, Role, SubscriptionRoot};
 
 /// The schema type served.
-pub type RareSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+pub type RareSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
 /// Builds the schema serving `releases`. Requests must go through
 /// [`prepare`], which pins the release they are answered from.
 pub fn schema(releases: Arc<Releases>, sparql_limits: crate::store::QueryLimits) -> RareSchema {
-    Schema::build(QueryRoot::default(), MutationRoot, EmptySubscription)
+    Schema::build(QueryRoot::default(), MutationRoot, SubscriptionRoot)
         .data(releases)
         .data(sparql_limits)
         .finish()
@@ -46,7 +46,7 @@ pub fn prepare(req: Request, releases: &Releases) -> Request {
 
 /// The schema's SDL (what `schema/schema.graphql` holds).
 pub fn sdl() -> String {
-    Schema::build(QueryRoot::default(), MutationRoot, EmptySubscription)
+    Schema::build(QueryRoot::default(), MutationRoot, SubscriptionRoot)
         .finish()
         .sdl()
 }

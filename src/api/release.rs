@@ -168,3 +168,46 @@ impl MutationRoot {
         Ok(info(&r, r.id))
     }
 }
+
+/// A change of the served release, as announced to subscribers.
+#[derive(SimpleObject, Clone)]
+pub struct ReleaseChange {
+    /// The release now served.
+    release_id: u64,
+    /// `reload` or `rollback`.
+    kind: String,
+    /// Who made the change.
+    by: String,
+}
+
+#[derive(Default)]
+pub struct SubscriptionRoot;
+
+#[async_graphql::Subscription]
+impl SubscriptionRoot {
+    /// Announces every reload and rollback (for maintainer dashboards), over
+    /// graphql-ws at `/graphql/ws`.
+    async fn releases_changed(
+        &self,
+        ctx: &Context<'_>,
+    ) -> impl futures_util::Stream<Item = ReleaseChange> {
+        let rx = ctx.data_unchecked::<Arc<Releases>>().subscribe();
+        futures_util::stream::unfold(rx, |mut rx| async move {
+            loop {
+                match rx.recv().await {
+                    Ok(e) => {
+                        let change = ReleaseChange {
+                            release_id: e.release_id,
+                            kind: e.kind.to_string(),
+                            by: e.by,
+                        };
+                        return Some((change, rx));
+                    }
+                    // A slow subscriber skips what it missed and goes on.
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+                }
+            }
+        })
+    }
+}

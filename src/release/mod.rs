@@ -93,6 +93,17 @@ impl Release {
     }
 }
 
+/// An announcement that the served release changed.
+#[derive(Debug, Clone)]
+pub struct ReleaseEvent {
+    /// The release now served.
+    pub release_id: u64,
+    /// `reload` or `rollback`.
+    pub kind: &'static str,
+    /// Who made the change.
+    pub by: String,
+}
+
 /// The result of a reload.
 pub struct ReloadOutcome {
     /// The new release (not served when `applied` is false).
@@ -109,6 +120,7 @@ pub struct Releases {
     with_store: bool,
     dir: Option<ReleaseDir>,
     reloading: Mutex<()>,
+    events: tokio::sync::broadcast::Sender<ReleaseEvent>,
 }
 
 impl Releases {
@@ -123,6 +135,7 @@ impl Releases {
             with_store,
             dir: None,
             reloading: Mutex::new(()),
+            events: tokio::sync::broadcast::channel(64).0,
         }
     }
 
@@ -135,6 +148,25 @@ impl Releases {
     /// The release new requests are answered from.
     pub fn current(&self) -> Arc<Release> {
         self.current.load_full()
+    }
+
+    /// Announcements of reloads and rollbacks, from now on.
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<ReleaseEvent> {
+        self.events.subscribe()
+    }
+
+    /// How many subscribers are listening.
+    pub fn subscriber_count(&self) -> usize {
+        self.events.receiver_count()
+    }
+
+    fn announce(&self, release_id: u64, kind: &'static str, by: &str) {
+        // No subscriber is not an error.
+        let _ = self.events.send(ReleaseEvent {
+            release_id,
+            kind,
+            by: by.to_string(),
+        });
     }
 
     /// Kept releases, oldest first.
@@ -207,6 +239,7 @@ impl Releases {
             if let Some(dir) = &self.dir {
                 dir.set_current(id)?;
             }
+            self.announce(id, "reload", who);
         }
         Ok(ReloadOutcome {
             release,
@@ -226,6 +259,7 @@ impl Releases {
             }
         }
         self.current.store(release.clone());
+        self.announce(id, "rollback", "maintainer");
         Ok(release)
     }
 

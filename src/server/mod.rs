@@ -36,6 +36,10 @@ pub fn app(
 ) -> Router {
     Router::new()
         .route("/graphql", get(graphiql).post(graphql))
+        .route_service(
+            "/graphql/ws",
+            async_graphql_axum::GraphQLSubscription::new(schema.clone()),
+        )
         .route("/sparql", get(sparql::get).post(sparql::post))
         .route("/health", get(health))
         .with_state(AppState {
@@ -72,7 +76,12 @@ fn role(headers: &axum::http::HeaderMap, tokens: &[String]) -> crate::api::Role 
 }
 
 async fn graphiql() -> impl IntoResponse {
-    Html(GraphiQLSource::build().endpoint("/graphql").finish())
+    Html(
+        GraphiQLSource::build()
+            .endpoint("/graphql")
+            .subscription_endpoint("/graphql/ws")
+            .finish(),
+    )
 }
 
 async fn health() -> Json<serde_json::Value> {

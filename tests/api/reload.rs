@@ -282,3 +282,80 @@ fn an_accepted_release_survives_a_restart_and_a_crash_leaves_it_intact() {
     assert!(dir.current().unwrap().is_none());
     std::fs::remove_dir_all(&data).ok();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn subscribers_hear_of_reloads_and_rollbacks() {
+    use futures_util::StreamExt;
+    let paths = DataPaths::under(Path::new(env!("CARGO_MANIFEST_DIR")));
+    let releases = Arc::new(Releases::new(
+        Release::initial(kg(), Default::default(), paths.hpo.clone()),
+        paths,
+        2,
+        false,
+    ));
+    let schema = rarekg::api::schema(releases.clone(), QueryLimits::default());
+    let mut stream =
+        schema.execute_stream("subscription { releasesChanged { releaseId kind by } }");
+    let listener = tokio::spawn(async move {
+        let mut seen = Vec::new();
+        for _ in 0..2 {
+            seen.push(stream.next().await.unwrap().data.into_json().unwrap());
+        }
+        seen
+    });
+    // Reload only once the subscription listens.
+    while releases.subscriber_count() == 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    let r = releases.clone();
+    let modified = write_obo("subscribe", &modified_hpo());
+    tokio::task::spawn_blocking(move || {
+        r.reload_hpo(&modified, "dashboard-test", false).unwrap();
+        r.rollback(1).unwrap();
+    })
+    .await
+    .unwrap();
+    let seen = listener.await.unwrap();
+    assert_eq!(
+        seen[0]["releasesChanged"],
+        json!({ "releaseId": 2, "kind": "reload", "by": "dashboard-test" })
+    );
+    assert_eq!(seen[1]["releasesChanged"]["kind"], "rollback");
+    assert_eq!(seen[1]["releasesChanged"]["releaseId"], 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_disease_record_shows_its_history_across_releases() {
+    let (app, _releases) = own_app();
+    // Myalgia becomes obsolete, replaced by Pain: polymyositis's annotation moves.
+    let obo = read_gz("ontologies/hpo/hp.obo.gz");
+    let start = obo.find("[Term]\nid: HP:0003326\n").unwrap();
+    let end = start + obo[start + 1..].find("\n[").unwrap() + 1;
+    let stanza: String = obo[start..end]
+        .lines()
+        .filter(|l| !l.starts_with("is_a:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let text = format!(
+        "{}{}is_obsolete: true\nreplaced_by: HP:0012531\n{}",
+        &obo[..start],
+        stanza,
+        &obo[end..]
+    );
+    let file = write_obo("history", &text);
+    let v = gql(
+        &app,
+        Some(MAINTAINER_TOKEN),
+        RELOAD,
+        json!({ "p": file.to_str().unwrap() }),
+    )
+    .await;
+    assert_eq!(v["data"]["reloadHpo"]["applied"], true, "{v}");
+    let v = gql(&app, None, r#"{ disease(id: "ORPHA:732") { history { fromRelease toRelease phenotypesAdded phenotypesRemoved genesAdded } } }"#, json!({})).await;
+    let h = &v["data"]["disease"]["history"];
+    assert_eq!(h.as_array().unwrap().len(), 1, "{v}");
+    assert_eq!(h[0]["fromRelease"], 1);
+    assert_eq!(h[0]["phenotypesRemoved"], json!(["HP:0003326"]));
+    assert_eq!(h[0]["phenotypesAdded"], json!(["HP:0012531"]));
+    assert_eq!(h[0]["genesAdded"], json!([]));
+}
