@@ -58,6 +58,22 @@ enum Command {
     Check,
     /// Print the GraphQL schema (SDL).
     Schema,
+    /// Reload HPO in a running server (maintainer token required): the file
+    /// is sent to the server's `reloadHpo` mutation, which validates it,
+    /// prints the diff, and swaps it in unless `--dry-run`.
+    Reload {
+        /// The new `hp.obo` (plain or gzipped), sent as an upload.
+        hp_obo: PathBuf,
+        /// The server's base URL.
+        #[arg(long, default_value = "http://127.0.0.1:8080", env = "RAREKG_SERVER")]
+        server: String,
+        /// A maintainer token of that server.
+        #[arg(long, env = "RAREKG_TOKEN", hide_env_values = true)]
+        token: String,
+        /// Validate and show the diff without swapping.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Validate a new HPO release against the data served and print, as JSON,
     /// what it changes (terms added, removed, obsoleted, relabeled,
     /// re-parented; disease annotations changed). Nothing is swapped.
@@ -83,6 +99,12 @@ fn main() -> anyhow::Result<()> {
         .unwrap_or_else(|| Command::Serve(ServeArgs::parse_from(["serve"])));
     match command {
         Command::Schema => print!("{}", rarekg::api::sdl()),
+        Command::Reload {
+            hp_obo,
+            server,
+            token,
+            dry_run,
+        } => reload(&server, &token, &hp_obo, dry_run)?,
         Command::DiffHpo { hp_obo } => {
             let current = load(&DataPaths::under(&root))?;
             let paths = DataPaths {
@@ -166,6 +188,65 @@ fn default_root() -> PathBuf {
     } else {
         PathBuf::from(env!("CARGO_MANIFEST_DIR"))
     }
+}
+
+/// Sends `file` to a running server's `reloadHpo` mutation (GraphQL
+/// multipart request) and prints the outcome.
+fn reload(server: &str, token: &str, file: &std::path::Path, dry_run: bool) -> anyhow::Result<()> {
+    let content = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "hp.obo".into());
+    let operations = serde_json::json!({
+        "query": "mutation($f: Upload, $dry: Boolean) { reloadHpo(file: $f, dryRun: $dry) { applied release { id hpoRelease diff } } }",
+        "variables": { "f": null, "dry": dry_run }
+    });
+    let boundary = format!("rarekg-{}", std::process::id());
+    let mut body = Vec::with_capacity(content.len() + 1024);
+    for (field, extra, part) in [
+        (
+            "operations",
+            String::new(),
+            operations.to_string().into_bytes(),
+        ),
+        ("map", String::new(), br#"{"0": ["variables.f"]}"#.to_vec()),
+        (
+            "0",
+            format!("; filename=\"{name}\"\r\nContent-Type: application/octet-stream"),
+            content,
+        ),
+    ] {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"{extra}\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(&part);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    let mut resp = ureq::post(format!("{}/graphql", server.trim_end_matches('/')))
+        .header(
+            "content-type",
+            &format!("multipart/form-data; boundary={boundary}"),
+        )
+        .header("authorization", &format!("Bearer {token}"))
+        .config()
+        .timeout_global(Some(std::time::Duration::from_secs(600)))
+        .build()
+        .send(&body[..])
+        .with_context(|| format!("sending the reload to {server}"))?;
+    let answer: serde_json::Value = resp
+        .body_mut()
+        .read_json()
+        .context("reading the server's answer")?;
+    println!("{}", serde_json::to_string_pretty(&answer)?);
+    if let Some(errors) = answer.get("errors") {
+        anyhow::bail!("the server refused the reload: {}", errors[0]["message"]);
+    }
+    Ok(())
 }
 
 fn load_store(paths: &DataPaths, kg: &KnowledgeGraph) -> anyhow::Result<OntologyStore> {

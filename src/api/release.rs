@@ -2,7 +2,7 @@
 
 use super::error::{ApiError, Coded};
 use crate::release::{Release, ReleaseError, Releases};
-use async_graphql::{Context, Json, Object, Result, SimpleObject};
+use async_graphql::{Context, Json, Object, Result, SimpleObject, Upload};
 use std::sync::Arc;
 
 /// Who is calling, from the `Authorization` header.
@@ -130,21 +130,33 @@ pub struct MutationRoot;
 
 #[Object]
 impl MutationRoot {
-    /// Loads a new HPO release from a file on the server, validates it, and
-    /// (unless `dryRun`) swaps it in atomically. Maintainers only. A file
-    /// that does not parse is refused with its line; the running release is
-    /// untouched.
+    /// Loads a new HPO release (`hp.obo`, plain or gzipped) from a file on
+    /// the server (`path`) or an uploaded one (`file`, GraphQL multipart
+    /// request), validates it off the request path, and (unless `dryRun`)
+    /// swaps it in atomically. Maintainers only. A file that does not parse
+    /// is refused with its line; the running release is untouched.
     async fn reload_hpo(
         &self,
         ctx: &Context<'_>,
-        path: String,
+        path: Option<String>,
+        file: Option<Upload>,
         dry_run: Option<bool>,
     ) -> Result<ReloadResult> {
-        let dry_run = dry_run.unwrap_or(false);
         require_maintainer(ctx)?;
+        let dry_run = dry_run.unwrap_or(false);
+        let source = match (path, file) {
+            (Some(p), None) => std::path::PathBuf::from(p),
+            (None, Some(f)) => save_upload(ctx, f).coded()?,
+            _ => {
+                return Err(
+                    ApiError::BadUserInput("give exactly one of `path` and `file`".into())
+                        .into_error(),
+                )
+            }
+        };
         let releases = ctx.data_unchecked::<Arc<Releases>>().clone();
         let outcome = tokio::task::spawn_blocking(move || {
-            releases.reload_hpo(std::path::Path::new(&path), "maintainer", dry_run)
+            releases.reload_hpo(&source, "maintainer", dry_run)
         })
         .await
         .map_err(|_| ApiError::Internal.into_error())?
@@ -167,6 +179,36 @@ impl MutationRoot {
             .coded()?;
         Ok(info(&r, r.id))
     }
+}
+
+/// Copies an uploaded file to a temporary file named like the upload (so a
+/// `.gz` is read as gzip), for the loader to read.
+fn save_upload(ctx: &Context<'_>, file: Upload) -> Result<std::path::PathBuf, ApiError> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let value = file
+        .value(ctx)
+        .map_err(|e| ApiError::BadUserInput(format!("upload: {e}")))?;
+    let name = std::path::Path::new(&value.filename)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "hp.obo".into());
+    let dir = std::env::temp_dir().join(format!(
+        "rarekg-upload-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    let saved = (|| {
+        std::fs::create_dir_all(&dir)?;
+        let path = dir.join(name);
+        let mut out = std::fs::File::create(&path)?;
+        std::io::copy(&mut value.into_read(), &mut out)?;
+        Ok::<_, std::io::Error>(path)
+    })();
+    saved.map_err(|e| {
+        tracing::error!("saving an upload: {e}");
+        ApiError::Internal
+    })
 }
 
 /// A change of the served release, as announced to subscribers.

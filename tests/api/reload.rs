@@ -359,3 +359,91 @@ async fn a_disease_record_shows_its_history_across_releases() {
     assert_eq!(h[0]["phenotypesAdded"], json!(["HP:0012531"]));
     assert_eq!(h[0]["genesAdded"], json!([]));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_release_can_be_uploaded() {
+    let (app, releases) = own_app();
+    let operations = json!({
+        "query": "mutation($f: Upload) { reloadHpo(file: $f, dryRun: true) { applied release { diff } } }",
+        "variables": { "f": null }
+    });
+    let boundary = "rarekg-test-boundary";
+    let mut body = Vec::new();
+    for (name, extra, content) in [
+        ("operations", "", operations.to_string().into_bytes()),
+        ("map", "", br#"{ "0": ["variables.f"] }"#.to_vec()),
+        (
+            "0",
+            "; filename=\"hp.obo\"\r\nContent-Type: text/plain",
+            modified_hpo().into_bytes(),
+        ),
+    ] {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"{extra}\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(&content);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    let req = Request::post("/graphql")
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .header(header::AUTHORIZATION, format!("Bearer {MAINTAINER_TOKEN}"))
+        .body(Body::from(body))
+        .unwrap();
+    let resp = app.oneshot(req).await.unwrap();
+    let v: Value =
+        serde_json::from_slice(&resp.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    let r = &v["data"]["reloadHpo"];
+    assert_eq!(r["applied"], false, "{v}");
+    assert_eq!(r["release"]["diff"]["obsoleted"][0]["id"], "HP:0003326");
+    assert_eq!(releases.current().id, 1, "a dry run swaps nothing");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cli_reloads_a_running_server() {
+    let (app, releases) = own_app();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let file = write_obo("cli", &modified_hpo());
+    let run = |token: &'static str| {
+        let file = file.clone();
+        tokio::task::spawn_blocking(move || {
+            std::process::Command::new(env!("CARGO_BIN_EXE_rarekg"))
+                .args([
+                    "reload",
+                    "--server",
+                    &format!("http://{addr}"),
+                    "--token",
+                    token,
+                ])
+                .arg(&file)
+                .env("RUST_BACKTRACE", "0")
+                .output()
+                .unwrap()
+        })
+    };
+    let refused = run("wrong-token").await.unwrap();
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("refused"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    assert_eq!(releases.current().id, 1);
+    let ok = run(MAINTAINER_TOKEN).await.unwrap();
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let out: Value = serde_json::from_slice(&ok.stdout).unwrap();
+    assert_eq!(out["data"]["reloadHpo"]["applied"], true);
+    assert_eq!(releases.current().id, 2);
+}
