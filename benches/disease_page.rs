@@ -9,7 +9,7 @@
 
 use async_graphql::{Request, Variables};
 use criterion::{criterion_group, criterion_main, Criterion};
-use rarekg::api::{prepare, schema, DocumentCache, RareSchema};
+use rarekg::api::{schema, DocumentCache, RareSchema};
 use rarekg::graph::{DataPaths, KnowledgeGraph};
 use rarekg::release::{Release, Releases};
 use std::sync::Arc;
@@ -26,10 +26,9 @@ impl Page {
         let req = Request::new(query).variables(Variables::from_json(
             serde_json::json!({ "id": "ORPHA:732" }),
         ));
-        let resp = self.rt.block_on(
-            self.docs
-                .execute(&self.schema, prepare(req, &self.releases)),
-        );
+        let resp = self
+            .rt
+            .block_on(self.docs.execute(&self.schema, &self.releases, req));
         assert!(resp.errors.is_empty(), "{:?}", resp.errors);
         resp
     }

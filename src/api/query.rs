@@ -168,13 +168,27 @@ impl DiseaseQuery {
     /// A disease by any of its CURIEs (`ORPHA:732`, `Orphanet:732`, `MONDO:0019127`,
     /// `OMIM:154700`, `GARD:7425`, `DOID:...`, `MESH:...`, `UMLS:...`). Null when
     /// no disease has the id; an error when the id is malformed.
-    async fn disease(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Disease>> {
+    async fn disease(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            name = "release",
+            desc = "Answer from this kept release (see `releases`) instead of the current one."
+        )]
+        _release: Option<u64>,
+        id: ID,
+    ) -> Result<Option<Disease>> {
         Ok(find_disease(kg(ctx), &id).coded()?.map(Disease))
     }
     /// Many diseases at once, in the order asked, with null for unknown ids.
     async fn diseases_by_ids(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            name = "release",
+            desc = "Answer from this kept release (see `releases`) instead of the current one."
+        )]
+        _release: Option<u64>,
         ids: Vec<ID>,
     ) -> Result<Vec<Option<Disease>>> {
         check_batch(&ids).coded()?;
@@ -187,6 +201,11 @@ impl DiseaseQuery {
     async fn diseases(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            name = "release",
+            desc = "Answer from this kept release (see `releases`) instead of the current one."
+        )]
+        _release: Option<u64>,
         filter: Option<DiseaseFilter>,
         first: Option<i32>,
         after: Option<String>,
@@ -280,13 +299,27 @@ pub struct PhenotypeQuery;
 impl PhenotypeQuery {
     /// An HPO term by HP id, alt_id or obsolete id. Alt and obsolete ids answer
     /// with the current term and set `redirectedFrom`.
-    async fn phenotype(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Phenotype>> {
+    async fn phenotype(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            name = "release",
+            desc = "Answer from this kept release (see `releases`) instead of the current one."
+        )]
+        _release: Option<u64>,
+        id: ID,
+    ) -> Result<Option<Phenotype>> {
         find_phenotype(kg(ctx), &id).coded()
     }
     /// Many terms at once, in the order asked, with null for unknown ids.
     async fn phenotypes_by_ids(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            name = "release",
+            desc = "Answer from this kept release (see `releases`) instead of the current one."
+        )]
+        _release: Option<u64>,
         ids: Vec<ID>,
     ) -> Result<Vec<Option<Phenotype>>> {
         check_batch(&ids).coded()?;
@@ -297,6 +330,11 @@ impl PhenotypeQuery {
     async fn phenotypes(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            name = "release",
+            desc = "Answer from this kept release (see `releases`) instead of the current one."
+        )]
+        _release: Option<u64>,
         filter: Option<PhenotypeFilter>,
         first: Option<i32>,
         after: Option<String>,
@@ -359,11 +397,29 @@ impl GeneQuery {
     /// A gene by current, previous or alias symbol (case-insensitive), `HGNC:n`,
     /// `NCBIGene:n` or `ENSEMBL:ENSG...`. A previous or alias symbol sets
     /// `redirectedFrom`; one shared by several genes is an `AMBIGUOUS_ID` error.
-    async fn gene(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Gene>> {
+    async fn gene(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            name = "release",
+            desc = "Answer from this kept release (see `releases`) instead of the current one."
+        )]
+        _release: Option<u64>,
+        id: ID,
+    ) -> Result<Option<Gene>> {
         find_gene(kg(ctx), &id).coded()
     }
     /// Many genes at once, in the order asked, with null for unknown ids.
-    async fn genes_by_ids(&self, ctx: &Context<'_>, ids: Vec<ID>) -> Result<Vec<Option<Gene>>> {
+    async fn genes_by_ids(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            name = "release",
+            desc = "Answer from this kept release (see `releases`) instead of the current one."
+        )]
+        _release: Option<u64>,
+        ids: Vec<ID>,
+    ) -> Result<Vec<Option<Gene>>> {
         check_batch(&ids).coded()?;
         let g = kg(ctx);
         ids.iter().map(|id| find_gene(g, id).coded()).collect()
@@ -372,6 +428,11 @@ impl GeneQuery {
     async fn genes(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            name = "release",
+            desc = "Answer from this kept release (see `releases`) instead of the current one."
+        )]
+        _release: Option<u64>,
         filter: Option<GeneFilter>,
         first: Option<i32>,
         after: Option<String>,
@@ -458,7 +519,14 @@ pub struct MetaQuery;
 #[Object]
 impl MetaQuery {
     /// Which releases of which sources this server is serving.
-    async fn meta(&self) -> Meta {
+    async fn meta(
+        &self,
+        #[graphql(
+            name = "release",
+            desc = "Describe this kept release instead of the current one."
+        )]
+        _release: Option<u64>,
+    ) -> Meta {
         Meta
     }
 }

@@ -57,8 +57,12 @@ async fn graphql(
     req: GraphQLRequest,
 ) -> GraphQLResponse {
     let role = role(&headers, &state.maintainer_tokens);
-    let req = crate::api::prepare(req.into_inner(), &state.releases).data(role);
-    state.documents.execute(&state.schema, req).await.into()
+    let req = req.into_inner().data(role);
+    state
+        .documents
+        .execute(&state.schema, &state.releases, req)
+        .await
+        .into()
 }
 
 /// The caller's role from `Authorization: Bearer <token>`.

@@ -74,8 +74,10 @@ pub fn query(q: &str, vars: Value) -> Value {
 
 /// Runs a query in process and returns the whole response.
 pub fn run(q: &str, vars: Value) -> async_graphql::Response {
+    static DOCS: OnceLock<rarekg::api::DocumentCache> = OnceLock::new();
+    let docs = DOCS.get_or_init(Default::default);
     let req = Request::new(q).variables(Variables::from_json(vars));
-    block_on(schema_().execute(rarekg::api::prepare(req, &releases())))
+    block_on(docs.execute(&schema_(), &releases(), req))
 }
 
 /// The first error's `extensions.code`.

@@ -447,3 +447,45 @@ async fn the_cli_reloads_a_running_server() {
     assert_eq!(out["data"]["reloadHpo"]["applied"], true);
     assert_eq!(releases.current().id, 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn root_fields_answer_from_a_kept_release_on_request() {
+    let (app, _releases) = own_app();
+    let file = write_obo("release-arg", &modified_hpo());
+    let v = gql(
+        &app,
+        Some(MAINTAINER_TOKEN),
+        RELOAD,
+        json!({ "p": file.to_str().unwrap() }),
+    )
+    .await;
+    assert_eq!(v["data"]["reloadHpo"]["applied"], true, "{v}");
+    let q = r#"query($r: Int) { phenotype(id: "HP:0003701", release: $r) { name } meta(release: $r) { releaseId } }"#;
+    let now = gql(&app, None, q, json!({})).await;
+    assert_eq!(
+        now["data"]["phenotype"]["name"],
+        "Proximal muscle weakness (relabeled)"
+    );
+    let old = gql(&app, None, q, json!({ "r": 1 })).await;
+    assert_eq!(
+        old["data"]["phenotype"]["name"], "Proximal muscle weakness",
+        "{old}"
+    );
+    assert_eq!(old["data"]["meta"]["releaseId"], 1);
+    let gone = gql(&app, None, q, json!({ "r": 42 })).await;
+    assert_eq!(
+        gone["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{gone}"
+    );
+    let mixed = gql(
+        &app,
+        None,
+        r#"{ a: meta(release: 1) { releaseId } b: meta(release: 2) { releaseId } }"#,
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        mixed["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{mixed}"
+    );
+}
