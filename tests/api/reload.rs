@@ -489,3 +489,38 @@ async fn root_fields_answer_from_a_kept_release_on_request() {
         "{mixed}"
     );
 }
+
+#[test]
+fn a_reloaded_term_is_in_sparql_too_and_a_broken_file_changes_nothing() {
+    // With the RDF store: the reload rebuilds it before the swap.
+    let paths = DataPaths::under(Path::new(env!("CARGO_MANIFEST_DIR")));
+    let releases = Releases::new(
+        Release::initial(kg(), crate::common::store(), paths.hpo.clone()),
+        paths,
+        2,
+        true,
+    );
+    let label = |r: &Releases| {
+        let store = r.current().store.load_full().expect("a store");
+        let q = "SELECT ?l WHERE { <http://purl.obolibrary.org/obo/HP_9999901> <http://www.w3.org/2000/01/rdf-schema#label> ?l }";
+        match store.query(q, &QueryLimits::default()).unwrap() {
+            rarekg::store::Answer::Solutions { rows, .. } => rows
+                .first()
+                .and_then(|r| r[0].as_ref())
+                .map(|t| t.to_string()),
+            _ => None,
+        }
+    };
+    assert_eq!(label(&releases), None);
+    let obo = read_gz("ontologies/hpo/hp.obo.gz");
+    let broken = write_obo(
+        "sparql-broken",
+        &obo.replacen("[Term]\nid: HP:0000118\n", "[Term\nid: HP:0000118\n", 1),
+    );
+    assert!(releases.reload_hpo(&broken, "test", false).is_err());
+    assert_eq!(releases.current().id, 1, "the running release is kept");
+    releases
+        .reload_hpo(&write_obo("sparql", &modified_hpo()), "test", false)
+        .unwrap();
+    assert_eq!(label(&releases).as_deref(), Some("\"Test-only new term\""));
+}

@@ -290,3 +290,34 @@ fn graphql_runs_sparql_joining_ontology_and_annotations() {
     );
     assert_eq!(code, "FORBIDDEN");
 }
+
+#[test]
+fn rdf_files_load_into_their_own_graph_and_broken_ones_name_their_line() {
+    let dir = std::env::temp_dir().join(format!("rarekg-ttl-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = dir.join("local.ttl");
+    std::fs::write(
+        &good,
+        "@prefix ex: <http://example.org/> .\nex:a ex:label \"A local term\" .\n",
+    )
+    .unwrap();
+    let bad = dir.join("broken.ttl");
+    std::fs::write(&bad, "@prefix ex: <http://example.org/> .\nex:a ex:label \"fine\" .\nex:b ex:label \"unterminated .\n").unwrap();
+    let paths = rarekg::graph::DataPaths::under(std::path::Path::new(env!("CARGO_MANIFEST_DIR")));
+    let mut s = rarekg::store::OntologyStore::load_hpo_only(&paths).unwrap();
+    s.load_rdf_file(&good).unwrap();
+    let o = s
+        .ontologies()
+        .iter()
+        .find(|o| o.name == "local.ttl")
+        .unwrap();
+    assert_eq!(
+        (o.graph.as_str(), o.triple_count),
+        ("urn:rarekg:file:local.ttl", 1)
+    );
+    let before = s.len();
+    let err = s.load_rdf_file(&bad).unwrap_err().to_string();
+    assert!(err.contains("broken.ttl:3:"), "{err}");
+    assert_eq!(s.len(), before, "nothing of the broken file was stored");
+    std::fs::remove_dir_all(&dir).ok();
+}
