@@ -32,7 +32,8 @@ struct ServeArgs {
     /// ~340 MiB less resident memory.
     #[arg(long, env = "RAREKG_NO_RDF_STORE")]
     no_rdf_store: bool,
-    /// Maintainer tokens (comma-separated) allowed to reload and roll back.
+    /// Maintainer tokens, comma-separated `name:secret` (or bare `secret`):
+    /// they may reload and roll back releases.
     #[arg(
         long,
         env = "RAREKG_MAINTAINER_TOKENS",
@@ -40,6 +41,14 @@ struct ServeArgs {
         hide_env_values = true
     )]
     maintainer_tokens: Vec<String>,
+    /// Reader tokens, comma-separated `name:secret`: they read, never change.
+    #[arg(
+        long,
+        env = "RAREKG_READER_TOKENS",
+        value_delimiter = ',',
+        hide_env_values = true
+    )]
+    reader_tokens: Vec<String>,
     /// How many releases to keep in memory for rollback (at least 2).
     #[arg(long, default_value_t = 2, env = "RAREKG_KEEP_RELEASES")]
     keep_releases: usize,
@@ -127,6 +136,7 @@ fn main() -> anyhow::Result<()> {
             bind,
             no_rdf_store,
             maintainer_tokens,
+            reader_tokens,
             keep_releases,
             data_dir,
         }) => {
@@ -172,7 +182,15 @@ fn main() -> anyhow::Result<()> {
                 );
                 rarekg::server::serve(
                     listener,
-                    rarekg::server::app(schema, releases, limits, maintainer_tokens),
+                    rarekg::server::app(
+                        schema,
+                        releases,
+                        limits,
+                        rarekg::server::Tokens {
+                            maintainers: maintainer_tokens,
+                            readers: reader_tokens,
+                        },
+                    ),
                 )
                 .await
             })?;

@@ -6,23 +6,27 @@ use async_graphql::{Context, Json, Object, Result, SimpleObject, Upload};
 use std::sync::Arc;
 
 /// Who is calling, from the `Authorization` header.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Role {
     /// No token.
     Anonymous,
     /// A token this server does not know.
     Unknown,
-    /// A maintainer token from configuration.
-    Maintainer,
+    /// A reader token from configuration: reads, never changes.
+    Reader,
+    /// A maintainer token from configuration, with its holder's name.
+    Maintainer(String),
 }
 
-fn require_maintainer(ctx: &Context<'_>) -> Result<()> {
-    match ctx.data_opt::<Role>().copied().unwrap_or(Role::Anonymous) {
-        Role::Maintainer => Ok(()),
+/// The maintainer's name, or the refusal.
+fn require_maintainer(ctx: &Context<'_>) -> Result<String> {
+    match ctx.data_opt::<Role>().cloned().unwrap_or(Role::Anonymous) {
+        Role::Maintainer(name) => Ok(name),
         Role::Anonymous => Err(ApiError::Unauthenticated.into_error()),
-        Role::Unknown => {
-            Err(ApiError::Forbidden("this token may not reload ontologies".into()).into_error())
-        }
+        Role::Unknown | Role::Reader => Err(ApiError::Forbidden(
+            "this token may not reload or roll back releases".into(),
+        )
+        .into_error()),
     }
 }
 
@@ -142,7 +146,7 @@ impl MutationRoot {
         file: Option<Upload>,
         dry_run: Option<bool>,
     ) -> Result<ReloadResult> {
-        require_maintainer(ctx)?;
+        let who = require_maintainer(ctx)?;
         let dry_run = dry_run.unwrap_or(false);
         let source = match (path, file) {
             (Some(p), None) => std::path::PathBuf::from(p),
@@ -155,13 +159,12 @@ impl MutationRoot {
             }
         };
         let releases = ctx.data_unchecked::<Arc<Releases>>().clone();
-        let outcome = tokio::task::spawn_blocking(move || {
-            releases.reload_hpo(&source, "maintainer", dry_run)
-        })
-        .await
-        .map_err(|_| ApiError::Internal.into_error())?
-        .map_err(ApiError::from)
-        .coded()?;
+        let outcome =
+            tokio::task::spawn_blocking(move || releases.reload_hpo(&source, &who, dry_run))
+                .await
+                .map_err(|_| ApiError::Internal.into_error())?
+                .map_err(ApiError::from)
+                .coded()?;
         let current = ctx.data_unchecked::<Arc<Releases>>().current().id;
         Ok(ReloadResult {
             applied: outcome.applied,
@@ -171,10 +174,10 @@ impl MutationRoot {
 
     /// Serves a kept earlier release again. Maintainers only.
     async fn rollback(&self, ctx: &Context<'_>, release_id: u64) -> Result<ReleaseInfo> {
-        require_maintainer(ctx)?;
+        let who = require_maintainer(ctx)?;
         let releases = ctx.data_unchecked::<Arc<Releases>>();
         let r = releases
-            .rollback(release_id)
+            .rollback(release_id, &who)
             .map_err(ApiError::from)
             .coded()?;
         Ok(info(&r, r.id))

@@ -248,7 +248,7 @@ impl Releases {
     }
 
     /// Serves a kept earlier release again.
-    pub fn rollback(&self, id: u64) -> Result<Arc<Release>, ReleaseError> {
+    pub fn rollback(&self, id: u64, who: &str) -> Result<Arc<Release>, ReleaseError> {
         let _only_one = self.reloading.try_lock().map_err(|_| ReleaseError::Busy)?;
         let release = self.get(id).ok_or(ReleaseError::UnknownRelease(id))?;
         if let Some(dir) = &self.dir {
@@ -259,7 +259,7 @@ impl Releases {
             }
         }
         self.current.store(release.clone());
-        self.announce(id, "rollback", "maintainer");
+        self.announce(id, "rollback", who);
         Ok(release)
     }
 

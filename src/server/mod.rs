@@ -23,8 +23,8 @@ struct AppState {
     documents: Arc<DocumentCache>,
     releases: Arc<Releases>,
     sparql_limits: QueryLimits,
-    /// Maintainer tokens (`Authorization: Bearer ...`).
-    maintainer_tokens: Arc<Vec<String>>,
+    /// Tokens and roles (`Authorization: Bearer ...`).
+    tokens: Arc<Tokens>,
 }
 
 /// The HTTP application serving `releases` through `schema`.
@@ -32,7 +32,7 @@ pub fn app(
     schema: RareSchema,
     releases: Arc<Releases>,
     sparql_limits: QueryLimits,
-    maintainer_tokens: Vec<String>,
+    tokens: Tokens,
 ) -> Router {
     Router::new()
         .route("/graphql", get(graphiql).post(graphql))
@@ -47,7 +47,7 @@ pub fn app(
             documents: Arc::new(DocumentCache::default()),
             releases,
             sparql_limits,
-            maintainer_tokens: Arc::new(maintainer_tokens),
+            tokens: Arc::new(tokens),
         })
 }
 
@@ -56,7 +56,7 @@ async fn graphql(
     headers: axum::http::HeaderMap,
     req: GraphQLRequest,
 ) -> GraphQLResponse {
-    let role = role(&headers, &state.maintainer_tokens);
+    let role = role(&headers, &state.tokens);
     let req = req.into_inner().data(role);
     state
         .documents
@@ -65,18 +65,42 @@ async fn graphql(
         .into()
 }
 
-/// The caller's role from `Authorization: Bearer <token>`.
-fn role(headers: &axum::http::HeaderMap, tokens: &[String]) -> crate::api::Role {
+/// The caller's role from `Authorization: Bearer <token>`. Configured
+/// tokens are `name:secret` (or a bare `secret`, named `maintainer`).
+fn role(headers: &axum::http::HeaderMap, tokens: &Tokens) -> crate::api::Role {
     let token = headers
         .get(axum::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim);
-    match token {
-        Some(t) if tokens.iter().any(|k| k == t) => crate::api::Role::Maintainer,
-        Some(_) => crate::api::Role::Unknown,
-        None => crate::api::Role::Anonymous,
+    let Some(token) = token else {
+        return crate::api::Role::Anonymous;
+    };
+    let named = |entry: &String| match entry.rsplit_once(':') {
+        Some((name, secret)) => (name.to_string(), secret.to_string()),
+        None => ("maintainer".to_string(), entry.clone()),
+    };
+    if let Some((name, _)) = tokens
+        .maintainers
+        .iter()
+        .map(named)
+        .find(|(_, s)| s == token)
+    {
+        return crate::api::Role::Maintainer(name);
     }
+    if tokens.readers.iter().map(named).any(|(_, s)| s == token) {
+        return crate::api::Role::Reader;
+    }
+    crate::api::Role::Unknown
+}
+
+/// Tokens and roles from configuration.
+#[derive(Debug, Clone, Default)]
+pub struct Tokens {
+    /// May reload and roll back releases.
+    pub maintainers: Vec<String>,
+    /// May read (as anyone may), never change.
+    pub readers: Vec<String>,
 }
 
 async fn graphiql() -> impl IntoResponse {

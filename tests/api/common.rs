@@ -57,7 +57,10 @@ pub fn app() -> axum::Router {
         schema_(),
         releases(),
         QueryLimits::default(),
-        vec![MAINTAINER_TOKEN.into()],
+        rarekg::server::Tokens {
+            maintainers: vec![format!("alice:{MAINTAINER_TOKEN}")],
+            readers: vec!["reader:reader-token".into()],
+        },
     )
 }
 

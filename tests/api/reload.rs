@@ -29,7 +29,10 @@ fn own_app() -> (axum::Router, Arc<Releases>) {
         schema,
         releases.clone(),
         QueryLimits::default(),
-        vec![MAINTAINER_TOKEN.into()],
+        rarekg::server::Tokens {
+            maintainers: vec![format!("alice:{MAINTAINER_TOKEN}")],
+            readers: vec!["reader:reader-token".into()],
+        },
     );
     (app, releases)
 }
@@ -68,6 +71,11 @@ async fn reload_dry_run_swap_refusal_and_rollback() {
     );
     let v = gql(&app, Some("wrong"), RELOAD, vars.clone()).await;
     assert_eq!(v["errors"][0]["extensions"]["code"], "FORBIDDEN", "{v}");
+    let v = gql(&app, Some("reader-token"), RELOAD, vars.clone()).await;
+    assert_eq!(
+        v["errors"][0]["extensions"]["code"], "FORBIDDEN",
+        "a reader may not reload: {v}"
+    );
 
     // A dry run reports the diff and swaps nothing.
     let v = gql(&app, Some(MAINTAINER_TOKEN), RELOAD, vars).await;
@@ -203,7 +211,7 @@ async fn queries_never_fail_or_mix_releases_during_reloads() {
     let m = modified.clone();
     tokio::task::spawn_blocking(move || {
         r.reload_hpo(&m, "test", false).unwrap();
-        r.rollback(1).unwrap();
+        r.rollback(1, "test").unwrap();
         r.reload_hpo(&m, "test", false).unwrap();
     })
     .await
@@ -278,7 +286,7 @@ fn an_accepted_release_survives_a_restart_and_a_crash_leaves_it_intact() {
     );
 
     // Rolling back to the vendored release clears `current`.
-    releases.rollback(1).unwrap();
+    releases.rollback(1, "test").unwrap();
     assert!(dir.current().unwrap().is_none());
     std::fs::remove_dir_all(&data).ok();
 }
@@ -311,7 +319,7 @@ async fn subscribers_hear_of_reloads_and_rollbacks() {
     let modified = write_obo("subscribe", &modified_hpo());
     tokio::task::spawn_blocking(move || {
         r.reload_hpo(&modified, "dashboard-test", false).unwrap();
-        r.rollback(1).unwrap();
+        r.rollback(1, "test").unwrap();
     })
     .await
     .unwrap();
