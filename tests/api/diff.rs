@@ -22,6 +22,26 @@ fn load_with_hpo(hpo: PathBuf) -> Result<KnowledgeGraph, rarekg::ingest::IngestE
     KnowledgeGraph::load(&paths)
 }
 
+/// `obo` with term `id` made obsolete: flagged, its is_a links removed, and
+/// `replaced_by` set when given.
+pub fn obsolete_term(obo: &str, id: &str, replaced_by: Option<&str>) -> String {
+    let start = obo.find(&format!("[Term]\nid: {id}\n")).unwrap();
+    let end = start + obo[start + 1..].find("\n[").unwrap() + 1;
+    let stanza: String = obo[start..end]
+        .lines()
+        .filter(|l| !l.starts_with("is_a:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let replacement = replaced_by
+        .map(|r| format!("replaced_by: {r}\n"))
+        .unwrap_or_default();
+    format!(
+        "{}{stanza}is_obsolete: true\n{replacement}{}",
+        &obo[..start],
+        &obo[end..]
+    )
+}
+
 /// hp.obo with one term added, one relabeled and one obsoleted.
 pub fn modified_hpo() -> String {
     let obo = read_gz("ontologies/hpo/hp.obo.gz");
@@ -31,20 +51,8 @@ pub fn modified_hpo() -> String {
         1,
     );
     assert_ne!(relabeled, obo);
-    // Myalgia becomes obsolete: flagged, its is_a links removed.
-    let start = relabeled.find("[Term]\nid: HP:0003326\n").unwrap();
-    let end = start + relabeled[start + 1..].find("\n[").unwrap() + 1;
-    let stanza: String = relabeled[start..end]
-        .lines()
-        .filter(|l| !l.starts_with("is_a:"))
-        .map(|l| format!("{l}\n"))
-        .collect();
-    let obsoleted = format!(
-        "{}{}is_obsolete: true\n{}",
-        &relabeled[..start],
-        stanza,
-        &relabeled[end..]
-    );
+    // Myalgia becomes obsolete, without a replacement.
+    let obsoleted = obsolete_term(&relabeled, "HP:0003326", None);
     format!("{obsoleted}\n[Term]\nid: HP:9999901\nname: Test-only new term\nis_a: HP:0003701 ! Proximal muscle weakness\n")
 }
 

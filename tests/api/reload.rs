@@ -2,7 +2,7 @@
 //! rollback, and queries answered throughout from one release each.
 
 use crate::common::{kg, read_gz, MAINTAINER_TOKEN};
-use crate::diff::{modified_hpo, write_obo};
+use crate::diff::{modified_hpo, obsolete_term, write_obo};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use http_body_util::BodyExt;
@@ -15,15 +15,26 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use tower::ServiceExt;
 
+/// Releases of their own over the shared graph, so reloads here do not
+/// touch other tests; with the shared RDF store when `store`.
+fn fresh_releases(keep: usize, store: bool) -> Releases {
+    let paths = DataPaths::under(Path::new(env!("CARGO_MANIFEST_DIR")));
+    let slot = if store {
+        crate::common::store()
+    } else {
+        Default::default()
+    };
+    Releases::new(
+        Release::initial(kg(), slot, paths.hpo.clone()),
+        paths,
+        keep,
+        store,
+    )
+}
+
 /// An app over its own releases (no RDF store, so reloads are quick).
 fn own_app() -> (axum::Router, Arc<Releases>) {
-    let paths = DataPaths::under(Path::new(env!("CARGO_MANIFEST_DIR")));
-    let releases = Arc::new(Releases::new(
-        Release::initial(kg(), Default::default(), paths.hpo.clone()),
-        paths,
-        3,
-        false,
-    ));
+    let releases = Arc::new(fresh_releases(3, false));
     let schema = rarekg::api::schema(releases.clone(), QueryLimits::default());
     let app = rarekg::server::app(
         schema,
@@ -235,13 +246,7 @@ fn an_accepted_release_survives_a_restart_and_a_crash_leaves_it_intact() {
     let _ = std::fs::remove_dir_all(&data);
     let paths = DataPaths::under(Path::new(env!("CARGO_MANIFEST_DIR")));
     let dir = rarekg::release::ReleaseDir::open(&data).unwrap();
-    let releases = Releases::new(
-        Release::initial(kg(), Default::default(), paths.hpo.clone()),
-        paths.clone(),
-        2,
-        false,
-    )
-    .with_dir(dir.clone());
+    let releases = fresh_releases(2, false).with_dir(dir.clone());
     let modified = write_obo("persist", &modified_hpo());
     let outcome = releases
         .reload_hpo(&modified, "maintainer-a", false)
@@ -294,13 +299,7 @@ fn an_accepted_release_survives_a_restart_and_a_crash_leaves_it_intact() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn subscribers_hear_of_reloads_and_rollbacks() {
     use futures_util::StreamExt;
-    let paths = DataPaths::under(Path::new(env!("CARGO_MANIFEST_DIR")));
-    let releases = Arc::new(Releases::new(
-        Release::initial(kg(), Default::default(), paths.hpo.clone()),
-        paths,
-        2,
-        false,
-    ));
+    let releases = Arc::new(fresh_releases(2, false));
     let schema = rarekg::api::schema(releases.clone(), QueryLimits::default());
     let mut stream =
         schema.execute_stream("subscription { releasesChanged { releaseId kind by } }");
@@ -336,19 +335,10 @@ async fn subscribers_hear_of_reloads_and_rollbacks() {
 async fn a_disease_record_shows_its_history_across_releases() {
     let (app, _releases) = own_app();
     // Myalgia becomes obsolete, replaced by Pain: polymyositis's annotation moves.
-    let obo = read_gz("ontologies/hpo/hp.obo.gz");
-    let start = obo.find("[Term]\nid: HP:0003326\n").unwrap();
-    let end = start + obo[start + 1..].find("\n[").unwrap() + 1;
-    let stanza: String = obo[start..end]
-        .lines()
-        .filter(|l| !l.starts_with("is_a:"))
-        .map(|l| format!("{l}\n"))
-        .collect();
-    let text = format!(
-        "{}{}is_obsolete: true\nreplaced_by: HP:0012531\n{}",
-        &obo[..start],
-        stanza,
-        &obo[end..]
+    let text = obsolete_term(
+        &read_gz("ontologies/hpo/hp.obo.gz"),
+        "HP:0003326",
+        Some("HP:0012531"),
     );
     let file = write_obo("history", &text);
     let v = gql(
@@ -501,13 +491,7 @@ async fn root_fields_answer_from_a_kept_release_on_request() {
 #[test]
 fn a_reloaded_term_is_in_sparql_too_and_a_broken_file_changes_nothing() {
     // With the RDF store: the reload rebuilds it before the swap.
-    let paths = DataPaths::under(Path::new(env!("CARGO_MANIFEST_DIR")));
-    let releases = Releases::new(
-        Release::initial(kg(), crate::common::store(), paths.hpo.clone()),
-        paths,
-        2,
-        true,
-    );
+    let releases = fresh_releases(2, true);
     let label = |r: &Releases| {
         let store = r.current().store.load_full().expect("a store");
         let q = "SELECT ?l WHERE { <http://purl.obolibrary.org/obo/HP_9999901> <http://www.w3.org/2000/01/rdf-schema#label> ?l }";
