@@ -37,8 +37,8 @@ impl Page {
 fn disease_page(c: &mut Criterion) {
     let paths = DataPaths::under(std::path::Path::new(env!("CARGO_MANIFEST_DIR")));
     let kg = Arc::new(KnowledgeGraph::load(&paths).unwrap());
-    let first = Release::initial(kg, Default::default(), paths.hpo.clone());
-    let releases = Arc::new(Releases::new(first, paths, 2, false));
+    let first = Release::initial(kg, Default::default(), paths);
+    let releases = Arc::new(Releases::new(first, 2, false));
     let page = Page {
         rt: tokio::runtime::Builder::new_current_thread()
             .build()

@@ -5,7 +5,7 @@ use anyhow::Context as _;
 
 use clap::{Parser, Subcommand};
 use rarekg::graph::{DataPaths, KnowledgeGraph};
-use rarekg::release::{Release, ReleaseDir, Releases, StoreSlot};
+use rarekg::release::{Release, ReleaseDir, Releases, ReloadSource, StoreSlot};
 use rarekg::store::{OntologyStore, QueryLimits};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -67,12 +67,16 @@ enum Command {
     Check,
     /// Print the GraphQL schema (SDL).
     Schema,
-    /// Reload HPO in a running server (maintainer token required): the file
-    /// is sent to the server's `reloadHpo` mutation, which validates it,
-    /// prints the diff, and swaps it in unless `--dry-run`.
+    /// Reload one source in a running server (maintainer token required):
+    /// the file is sent to the server's `reload` mutation, which validates
+    /// it, returns the diff, and swaps it in unless `--dry-run`.
     Reload {
-        /// The new `hp.obo` (plain or gzipped), sent as an upload.
-        hp_obo: PathBuf,
+        /// The new file (plain or gzipped, as published), sent as an upload.
+        file: PathBuf,
+        /// Which source it is: hpo, hpoa, genes_to_phenotype, orphanet, ordo,
+        /// mondo_terms, mondo_edges or hgnc.
+        #[arg(long, default_value = "hpo", value_parser = parse_source)]
+        source: ReloadSource,
         /// The server's base URL.
         #[arg(long, default_value = "http://127.0.0.1:8080", env = "RAREKG_SERVER")]
         server: String,
@@ -109,11 +113,12 @@ fn main() -> anyhow::Result<()> {
     match command {
         Command::Schema => print!("{}", rarekg::api::sdl()),
         Command::Reload {
-            hp_obo,
+            file,
+            source,
             server,
             token,
             dry_run,
-        } => reload(&server, &token, &hp_obo, dry_run)?,
+        } => reload(&server, &token, source, &file, dry_run)?,
         Command::DiffHpo { hp_obo } => {
             let current = load(&DataPaths::under(&root))?;
             let paths = DataPaths {
@@ -147,12 +152,8 @@ fn main() -> anyhow::Result<()> {
             let record = dir.current().context("reading the current release")?;
             let mut paths = DataPaths::under(&root);
             if let Some(r) = &record {
-                paths.hpo = dir.source(r.id);
-                tracing::info!(
-                    "serving release {} accepted earlier ({})",
-                    r.id,
-                    paths.hpo.display()
-                );
+                dir.apply(&r.files, &mut paths);
+                tracing::info!("serving release {} accepted earlier ({:?})", r.id, r.files);
             }
             let kg = Arc::new(load(&paths)?);
             let store = StoreSlot::default();
@@ -167,11 +168,11 @@ fn main() -> anyhow::Result<()> {
                 });
             }
             let first = match &record {
-                Some(r) => Release::restored(kg, store, &dir, r),
-                None => Release::initial(kg, store, paths.hpo.clone()),
+                Some(r) => Release::restored(kg, store, paths, r),
+                None => Release::initial(kg, store, paths),
             };
             let releases =
-                Arc::new(Releases::new(first, paths, keep_releases, !no_rdf_store).with_dir(dir));
+                Arc::new(Releases::new(first, keep_releases, !no_rdf_store).with_dir(dir));
             let schema = rarekg::api::schema(releases.clone(), limits);
             let runtime = tokio::runtime::Runtime::new()?;
             runtime.block_on(async {
@@ -210,15 +211,28 @@ fn default_root() -> PathBuf {
 
 /// Sends `file` to a running server's `reloadHpo` mutation (GraphQL
 /// multipart request) and prints the outcome.
-fn reload(server: &str, token: &str, file: &std::path::Path, dry_run: bool) -> anyhow::Result<()> {
+fn parse_source(s: &str) -> Result<ReloadSource, String> {
+    ReloadSource::parse(s).ok_or_else(|| {
+        let all: Vec<&str> = ReloadSource::ALL.iter().map(|s| s.key()).collect();
+        format!("unknown source `{s}` (one of {})", all.join(", "))
+    })
+}
+
+fn reload(
+    server: &str,
+    token: &str,
+    source: ReloadSource,
+    file: &std::path::Path,
+    dry_run: bool,
+) -> anyhow::Result<()> {
     let content = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
     let name = file
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "hp.obo".into());
     let operations = serde_json::json!({
-        "query": "mutation($f: Upload, $dry: Boolean) { reloadHpo(file: $f, dryRun: $dry) { applied release { id hpoRelease diff } } }",
-        "variables": { "f": null, "dry": dry_run }
+        "query": "mutation($s: ReloadSourceName!, $f: Upload, $dry: Boolean) { reload(source: $s, file: $f, dryRun: $dry) { applied release { id changedSource hpoRelease diff } } }",
+        "variables": { "s": source.key().to_ascii_uppercase(), "f": null, "dry": dry_run }
     });
     let boundary = format!("rarekg-{}", std::process::id());
     let mut body = Vec::with_capacity(content.len() + 1024);

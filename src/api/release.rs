@@ -58,6 +58,8 @@ pub struct ReleaseInfo {
     loaded_by: String,
     /// The HPO file it was built from.
     hpo_file: String,
+    /// The source this release reloaded (null for a start-up release).
+    changed_source: Option<ReloadSourceName>,
     /// The HPO release it serves.
     hpo_release: String,
     /// What it changed against the release it replaced (null for the first).
@@ -74,7 +76,8 @@ fn info(r: &Release, current: u64) -> ReleaseInfo {
             .map(|d| d.as_secs())
             .unwrap_or(0),
         loaded_by: r.loaded_by.clone(),
-        hpo_file: r.hpo.display().to_string(),
+        hpo_file: r.paths.hpo.display().to_string(),
+        changed_source: r.changed.map(ReloadSourceName::from),
         hpo_release: r
             .kg
             .sources()
@@ -84,6 +87,28 @@ fn info(r: &Release, current: u64) -> ReleaseInfo {
             .unwrap_or_default(),
         diff: r.diff.clone().map(Json),
     }
+}
+
+/// A source that can be reloaded.
+#[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "crate::release::ReloadSource")]
+pub enum ReloadSourceName {
+    /// `hp.obo`
+    Hpo,
+    /// `phenotype.hpoa`
+    Hpoa,
+    /// `genes_to_phenotype.txt`
+    GenesToPhenotype,
+    /// The ORPHApackets `.tar.gz`
+    Orphanet,
+    /// ORDO as OBO Graphs JSON (RDF store only)
+    Ordo,
+    /// MONDO rare-subset labels TSV
+    MondoTerms,
+    /// MONDO rare-subset is_a edges TSV
+    MondoEdges,
+    /// HGNC complete set
+    Hgnc,
 }
 
 /// The outcome of a reload.
@@ -134,21 +159,23 @@ pub struct MutationRoot;
 
 #[Object]
 impl MutationRoot {
-    /// Loads a new HPO release (`hp.obo`, plain or gzipped) from a file on
-    /// the server (`path`) or an uploaded one (`file`, GraphQL multipart
-    /// request), validates it off the request path, and (unless `dryRun`)
-    /// swaps it in atomically. Maintainers only. A file that does not parse
-    /// is refused with its line; the running release is untouched.
-    async fn reload_hpo(
+    /// Loads a new release of one source (plain or gzipped, as published)
+    /// from a file on the server (`path`) or an uploaded one (`file`,
+    /// GraphQL multipart request), validates it off the request path, diffs
+    /// it against the served release and (unless `dryRun`) swaps it in
+    /// atomically. Maintainers only. A file that does not parse is refused
+    /// with its line; the running release is untouched.
+    async fn reload(
         &self,
         ctx: &Context<'_>,
+        source: ReloadSourceName,
         path: Option<String>,
         file: Option<Upload>,
         dry_run: Option<bool>,
     ) -> Result<ReloadResult> {
         let who = require_maintainer(ctx)?;
         let dry_run = dry_run.unwrap_or(false);
-        let source = match (path, file) {
+        let input = match (path, file) {
             (Some(p), None) => std::path::PathBuf::from(p),
             (None, Some(f)) => save_upload(ctx, f).coded()?,
             _ => {
@@ -159,17 +186,30 @@ impl MutationRoot {
             }
         };
         let releases = ctx.data_unchecked::<Arc<Releases>>().clone();
-        let outcome =
-            tokio::task::spawn_blocking(move || releases.reload_hpo(&source, &who, dry_run))
-                .await
-                .map_err(|_| ApiError::Internal.into_error())?
-                .map_err(ApiError::from)
-                .coded()?;
+        let outcome = tokio::task::spawn_blocking(move || {
+            releases.reload(source.into(), &input, &who, dry_run)
+        })
+        .await
+        .map_err(|_| ApiError::Internal.into_error())?
+        .map_err(ApiError::from)
+        .coded()?;
         let current = ctx.data_unchecked::<Arc<Releases>>().current().id;
         Ok(ReloadResult {
             applied: outcome.applied,
             release: info(&outcome.release, current),
         })
+    }
+
+    /// `reload(source: HPO, ...)`.
+    async fn reload_hpo(
+        &self,
+        ctx: &Context<'_>,
+        path: Option<String>,
+        file: Option<Upload>,
+        dry_run: Option<bool>,
+    ) -> Result<ReloadResult> {
+        self.reload(ctx, ReloadSourceName::Hpo, path, file, dry_run)
+            .await
     }
 
     /// Serves a kept earlier release again. Maintainers only.

@@ -41,14 +41,83 @@ pub enum ReleaseError {
     Persist(#[from] std::io::Error),
 }
 
+/// A source file a release can be rebuilt with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ReloadSource {
+    Hpo,
+    Hpoa,
+    GenesToPhenotype,
+    Orphanet,
+    Ordo,
+    MondoTerms,
+    MondoEdges,
+    Hgnc,
+}
+
+impl ReloadSource {
+    pub const ALL: [ReloadSource; 8] = [
+        ReloadSource::Hpo,
+        ReloadSource::Hpoa,
+        ReloadSource::GenesToPhenotype,
+        ReloadSource::Orphanet,
+        ReloadSource::Ordo,
+        ReloadSource::MondoTerms,
+        ReloadSource::MondoEdges,
+        ReloadSource::Hgnc,
+    ];
+
+    /// The name used in the data directory and on the command line.
+    pub fn key(self) -> &'static str {
+        match self {
+            ReloadSource::Hpo => "hpo",
+            ReloadSource::Hpoa => "hpoa",
+            ReloadSource::GenesToPhenotype => "genes_to_phenotype",
+            ReloadSource::Orphanet => "orphanet",
+            ReloadSource::Ordo => "ordo",
+            ReloadSource::MondoTerms => "mondo_terms",
+            ReloadSource::MondoEdges => "mondo_edges",
+            ReloadSource::Hgnc => "hgnc",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<ReloadSource> {
+        ReloadSource::ALL
+            .into_iter()
+            .find(|s| s.key().eq_ignore_ascii_case(key))
+    }
+
+    fn slot(self, p: &mut DataPaths) -> &mut PathBuf {
+        match self {
+            ReloadSource::Hpo => &mut p.hpo,
+            ReloadSource::Hpoa => &mut p.hpoa,
+            ReloadSource::GenesToPhenotype => &mut p.genes_to_phenotype,
+            ReloadSource::Orphanet => &mut p.orphanet,
+            ReloadSource::Ordo => &mut p.ordo,
+            ReloadSource::MondoTerms => &mut p.mondo_terms,
+            ReloadSource::MondoEdges => &mut p.mondo_edges,
+            ReloadSource::Hgnc => &mut p.hgnc,
+        }
+    }
+
+    /// `paths` with this source read from `file`.
+    pub fn set(self, paths: &mut DataPaths, file: PathBuf) {
+        *self.slot(paths) = file;
+    }
+}
+
 /// One served state of the data.
 pub struct Release {
     /// Increasing from 1 (the release loaded at start-up).
     pub id: u64,
     pub kg: Arc<KnowledgeGraph>,
     pub store: StoreSlot,
-    /// The HPO file this release was built from.
-    pub hpo: PathBuf,
+    /// The files this release was built from.
+    pub paths: DataPaths,
+    /// The files that differ from the vendored defaults, by source key, as
+    /// stored in the data directory (relative to it).
+    pub overrides: std::collections::BTreeMap<String, String>,
+    /// The source this release reloaded (none for a start-up release).
+    pub changed: Option<ReloadSource>,
     pub loaded_at: SystemTime,
     /// Who loaded it (`startup`, or the maintainer token's name).
     pub loaded_by: String,
@@ -60,12 +129,14 @@ pub struct Release {
 
 impl Release {
     /// The release built at start-up.
-    pub fn initial(kg: Arc<KnowledgeGraph>, store: StoreSlot, hpo: PathBuf) -> Release {
+    pub fn initial(kg: Arc<KnowledgeGraph>, store: StoreSlot, paths: DataPaths) -> Release {
         Release {
             id: 1,
             kg,
             store,
-            hpo,
+            paths,
+            overrides: Default::default(),
+            changed: None,
             loaded_at: SystemTime::now(),
             loaded_by: "startup".into(),
             diff: None,
@@ -73,18 +144,22 @@ impl Release {
         }
     }
 
-    /// The release recorded in a data directory, served again after a restart.
+    /// The release recorded in a data directory, served again after a
+    /// restart; `paths` has the record's files applied (see
+    /// [`ReleaseDir::apply`]).
     pub fn restored(
         kg: Arc<KnowledgeGraph>,
         store: StoreSlot,
-        dir: &ReleaseDir,
+        paths: DataPaths,
         record: &Record,
     ) -> Release {
         Release {
             id: record.id,
             kg,
             store,
-            hpo: dir.source(record.id),
+            paths,
+            overrides: record.files.clone(),
+            changed: record.source.as_deref().and_then(ReloadSource::parse),
             loaded_at: std::time::UNIX_EPOCH + std::time::Duration::from_secs(record.loaded_at),
             loaded_by: record.loaded_by.clone(),
             diff: record.diff.clone(),
@@ -116,7 +191,6 @@ pub struct Releases {
     current: ArcSwap<Release>,
     kept: Mutex<Vec<Arc<Release>>>,
     keep: usize,
-    paths: DataPaths,
     with_store: bool,
     dir: Option<ReleaseDir>,
     reloading: Mutex<()>,
@@ -125,13 +199,12 @@ pub struct Releases {
 
 impl Releases {
     /// Serves `first`; keeps up to `keep` releases (at least 2) in memory.
-    pub fn new(first: Release, paths: DataPaths, keep: usize, with_store: bool) -> Releases {
+    pub fn new(first: Release, keep: usize, with_store: bool) -> Releases {
         let first = Arc::new(first);
         Releases {
             current: ArcSwap::new(first.clone()),
             kept: Mutex::new(vec![first]),
             keep: keep.max(2),
-            paths,
             with_store,
             dir: None,
             reloading: Mutex::new(()),
@@ -179,21 +252,31 @@ impl Releases {
         self.history().into_iter().find(|r| r.id == id)
     }
 
-    /// Builds a release with a new HPO file (and, when the server has one, a
-    /// new RDF store), diffs it against the current one and, unless
-    /// `dry_run`, swaps it in. Blocking: call it off the async runtime.
+    /// `reload` of the HPO file.
     pub fn reload_hpo(
         &self,
         hpo: &Path,
         who: &str,
         dry_run: bool,
     ) -> Result<ReloadOutcome, ReleaseError> {
+        self.reload(ReloadSource::Hpo, hpo, who, dry_run)
+    }
+
+    /// Builds a release from the current one's files with `source` read from
+    /// `file` (and, when the server has one, a new RDF store), diffs it
+    /// against the current one and, unless `dry_run`, persists it and swaps
+    /// it in. Blocking: call it off the async runtime.
+    pub fn reload(
+        &self,
+        source: ReloadSource,
+        file: &Path,
+        who: &str,
+        dry_run: bool,
+    ) -> Result<ReloadOutcome, ReleaseError> {
         let _only_one = self.reloading.try_lock().map_err(|_| ReleaseError::Busy)?;
         let current = self.current();
-        let paths = DataPaths {
-            hpo: hpo.to_path_buf(),
-            ..self.paths.clone()
-        };
+        let mut paths = current.paths.clone();
+        source.set(&mut paths, file.to_path_buf());
         let kg = Arc::new(KnowledgeGraph::load(&paths)?);
         let diff = phenotype_diff(&current.kg, &kg);
         let store = StoreSlot::default();
@@ -210,7 +293,7 @@ impl Releases {
             .max(stored_max)
             + 1;
         let loaded_at = SystemTime::now();
-        let mut source = hpo.to_path_buf();
+        let mut overrides = current.overrides.clone();
         if let (Some(dir), false) = (&self.dir, dry_run) {
             let record = Record {
                 id,
@@ -220,15 +303,20 @@ impl Releases {
                     .duration_since(std::time::UNIX_EPOCH)
                     .map_or(0, |d| d.as_secs()),
                 diff: Some(diff.clone()),
+                source: Some(source.key().to_string()),
+                files: overrides.clone(),
             };
-            dir.store(hpo, record)?;
-            source = dir.source(id);
+            let record = dir.store(source, file, record)?;
+            overrides = record.files;
+            dir.apply(&overrides, &mut paths);
         }
         let release = Arc::new(Release {
             id,
             kg,
             store,
-            hpo: source,
+            paths,
+            overrides,
+            changed: Some(source),
             loaded_at,
             loaded_by: who.to_string(),
             diff: Some(diff),

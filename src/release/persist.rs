@@ -2,8 +2,9 @@
 //! release and a crash in the middle of a reload leaves the previous intact.
 //!
 //! ```text
-//! DATA_DIR/releases/<id>/hp.obo        the source file, as loaded
-//! DATA_DIR/releases/<id>/release.json  id, checksum, who, when, diff
+//! DATA_DIR/releases/<id>/<file>        the source file it reloaded, as loaded
+//! DATA_DIR/releases/<id>/release.json  id, source, checksum, who, when, diff,
+//!                                      and every file differing from the defaults
 //! DATA_DIR/current                     the id being served
 //! ```
 //!
@@ -28,6 +29,13 @@ pub struct Record {
     /// Seconds since the Unix epoch.
     pub loaded_at: u64,
     pub diff: Option<OntologyDiff>,
+    /// The source this release reloaded (`hpo`, `hpoa`, ...).
+    #[serde(default)]
+    pub source: Option<String>,
+    /// Every source file that differs from the vendored defaults: source key
+    /// to a path relative to the data directory.
+    #[serde(default)]
+    pub files: std::collections::BTreeMap<String, String>,
 }
 
 /// A data directory of accepted releases.
@@ -48,9 +56,17 @@ impl ReleaseDir {
         self.root.join("releases").join(id.to_string())
     }
 
-    /// The source file of a stored release.
-    pub fn source(&self, id: u64) -> PathBuf {
-        self.dir(id).join("hp.obo")
+    /// `paths` with the stored files of a release applied.
+    pub fn apply(
+        &self,
+        files: &std::collections::BTreeMap<String, String>,
+        paths: &mut crate::graph::DataPaths,
+    ) {
+        for (key, rel) in files {
+            if let Some(source) = super::ReloadSource::parse(key) {
+                source.set(paths, self.root.join(rel));
+            }
+        }
     }
 
     /// The release being served, with its record, if one was accepted.
@@ -72,18 +88,36 @@ impl ReleaseDir {
         serde_json::from_str(&text).map_err(|e| invalid(format!("release {id}: {e}")))
     }
 
-    /// Stores an accepted release: copies `source` and writes its record,
-    /// under a temporary name renamed into place when complete.
-    pub fn store(&self, source: &Path, mut record: Record) -> std::io::Result<Record> {
+    /// Stores an accepted release: copies `file` (the new `source`) and
+    /// writes its record, under a temporary name renamed into place when
+    /// complete.
+    pub fn store(
+        &self,
+        source: super::ReloadSource,
+        file: &Path,
+        mut record: Record,
+    ) -> std::io::Result<Record> {
         let tmp =
             self.root
                 .join("releases")
                 .join(format!(".tmp-{}-{}", record.id, std::process::id()));
         let _ = std::fs::remove_dir_all(&tmp);
         std::fs::create_dir_all(&tmp)?;
-        let bytes = std::fs::read(source)?;
+        let bytes = std::fs::read(file)?;
         record.sha256 = hex(&Sha256::digest(&bytes));
-        write_synced(&tmp.join("hp.obo"), &bytes)?;
+        // Keep the name (a `.gz` is read as gzip), prefixed by the source.
+        let name = format!(
+            "{}-{}",
+            source.key(),
+            file.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        );
+        write_synced(&tmp.join(&name), &bytes)?;
+        record.files.insert(
+            source.key().to_string(),
+            format!("releases/{}/{name}", record.id),
+        );
         write_synced(
             &tmp.join("release.json"),
             serde_json::to_string_pretty(&record)?.as_bytes(),

@@ -35,8 +35,8 @@ pub fn releases() -> Arc<Releases> {
     static RELEASES: OnceLock<Arc<Releases>> = OnceLock::new();
     RELEASES
         .get_or_init(|| {
-            let first = Release::initial(kg(), store(), paths().hpo);
-            Arc::new(Releases::new(first, paths(), 2, true))
+            let first = Release::initial(kg(), store(), paths());
+            Arc::new(Releases::new(first, 2, true))
         })
         .clone()
 }

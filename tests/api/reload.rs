@@ -24,12 +24,7 @@ fn fresh_releases(keep: usize, store: bool) -> Releases {
     } else {
         Default::default()
     };
-    Releases::new(
-        Release::initial(kg(), slot, paths.hpo.clone()),
-        paths,
-        keep,
-        store,
-    )
+    Releases::new(Release::initial(kg(), slot, paths), keep, store)
 }
 
 /// An app over its own releases (no RDF store, so reloads are quick).
@@ -259,8 +254,10 @@ fn an_accepted_release_survives_a_restart_and_a_crash_leaves_it_intact() {
     assert_eq!(record.loaded_by, "maintainer-a");
     assert_eq!(record.sha256.len(), 64);
     assert_eq!(record.diff.as_ref().unwrap().added[0].id, "HP:9999901");
+    assert_eq!(record.source.as_deref(), Some("hpo"));
+    let stored = data.join(&record.files["hpo"]);
     assert_eq!(
-        std::fs::read(dir.source(id)).unwrap(),
+        std::fs::read(stored).unwrap(),
         std::fs::read(&modified).unwrap()
     );
 
@@ -276,11 +273,9 @@ fn an_accepted_release_survives_a_restart_and_a_crash_leaves_it_intact() {
     let restart = dir.current().unwrap().unwrap();
     assert_eq!(restart.id, id);
     assert_eq!(dir.max_id(), id);
-    let restarted = rarekg::graph::KnowledgeGraph::load(&DataPaths {
-        hpo: dir.source(restart.id),
-        ..paths
-    })
-    .unwrap();
+    let mut restart_paths = paths;
+    dir.apply(&restart.files, &mut restart_paths);
+    let restarted = rarekg::graph::KnowledgeGraph::load(&restart_paths).unwrap();
     let c = rarekg::curie::Curie::parse("HP:0003701").unwrap();
     let rarekg::graph::Lookup::Found(n) = restarted.find_phenotype(&c) else {
         panic!()
@@ -442,7 +437,8 @@ async fn the_cli_reloads_a_running_server() {
         String::from_utf8_lossy(&ok.stderr)
     );
     let out: Value = serde_json::from_slice(&ok.stdout).unwrap();
-    assert_eq!(out["data"]["reloadHpo"]["applied"], true);
+    assert_eq!(out["data"]["reload"]["applied"], true);
+    assert_eq!(out["data"]["reload"]["release"]["changedSource"], "HPO");
     assert_eq!(releases.current().id, 2);
 }
 
@@ -515,4 +511,79 @@ fn a_reloaded_term_is_in_sparql_too_and_a_broken_file_changes_nothing() {
         .reload_hpo(&write_obo("sparql", &modified_hpo()), "test", false)
         .unwrap();
     assert_eq!(label(&releases).as_deref(), Some("\"Test-only new term\""));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_annotation_source_reloads_and_persists_on_top_of_an_ontology_reload() {
+    let data = std::env::temp_dir().join(format!("rarekg-data-hpoa-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data);
+    let dir = rarekg::release::ReleaseDir::open(&data).unwrap();
+    let releases = Arc::new(fresh_releases(3, false).with_dir(dir.clone()));
+    let schema = rarekg::api::schema(releases.clone(), QueryLimits::default());
+    let app = rarekg::server::app(
+        schema,
+        releases.clone(),
+        QueryLimits::default(),
+        rarekg::server::Tokens {
+            maintainers: vec![format!("alice:{MAINTAINER_TOKEN}")],
+            readers: vec![],
+        },
+    );
+    // First the modified HPO, then an HPOA file that gives polymyositis Seizure.
+    releases
+        .reload_hpo(&write_obo("hpoa-base", &modified_hpo()), "alice", false)
+        .unwrap();
+    let hpoa = read_gz("data/hpo/phenotype.hpoa.gz");
+    let row =
+        "ORPHA:732\tPolymyositis\t\tHP:0001250\tORPHA:732\tTAS\t\t\t\t\tP\tHPO:test[2026-11-26]\n";
+    let file = std::env::temp_dir().join(format!("rarekg-hpoa-{}.hpoa", std::process::id()));
+    std::fs::write(&file, format!("{hpoa}{row}")).unwrap();
+    let q = "mutation($p: String!) { reload(source: HPOA, path: $p) { applied release { id changedSource diff } } }";
+    let v = gql(
+        &app,
+        Some(MAINTAINER_TOKEN),
+        q,
+        json!({ "p": file.to_str().unwrap() }),
+    )
+    .await;
+    let r = &v["data"]["reload"];
+    assert_eq!(r["applied"], true, "{v}");
+    assert_eq!(r["release"]["changedSource"], "HPOA");
+    assert_eq!(
+        r["release"]["diff"]["annotations"]["annotationsAdded"],
+        json!(null),
+        "diff keys are snake_case JSON"
+    );
+    assert_eq!(
+        r["release"]["diff"]["annotations"]["annotations_added"], 1,
+        "{v}"
+    );
+    let v = gql(&app, None, r#"{ disease(id: "ORPHA:732") { history { toRelease phenotypesAdded } } phenotype(id: "HP:0003701") { name } }"#, json!({})).await;
+    let h = v["data"]["disease"]["history"].as_array().unwrap();
+    assert_eq!(
+        h.last().unwrap()["phenotypesAdded"],
+        json!(["HP:0001250"]),
+        "{v}"
+    );
+    assert_eq!(
+        v["data"]["phenotype"]["name"], "Proximal muscle weakness (relabeled)",
+        "the HPO reload is kept"
+    );
+    // A restart serves both: the record names every overridden file.
+    let record = dir.current().unwrap().unwrap();
+    assert_eq!(record.files.keys().collect::<Vec<_>>(), ["hpo", "hpoa"]);
+    let mut paths = DataPaths::under(Path::new(env!("CARGO_MANIFEST_DIR")));
+    dir.apply(&record.files, &mut paths);
+    let restarted = rarekg::graph::KnowledgeGraph::load(&paths).unwrap();
+    let rarekg::graph::Lookup::Found(d) =
+        restarted.find_disease(&rarekg::curie::Curie::parse("ORPHA:732").unwrap())
+    else {
+        panic!()
+    };
+    let has_seizure = restarted
+        .edges(d, rarekg::graph::Rel::DiseasePhenotypes)
+        .iter()
+        .any(|&e| restarted.phenotype(restarted.other(e, d)).id.as_str() == "HP:0001250");
+    assert!(has_seizure);
+    std::fs::remove_dir_all(&data).ok();
 }
