@@ -277,11 +277,23 @@ impl Releases {
         let current = self.current();
         let mut paths = current.paths.clone();
         source.set(&mut paths, file.to_path_buf());
-        let kg = Arc::new(KnowledgeGraph::load(&paths)?);
+        // The ontologies of the RDF store do not depend on the graph: build
+        // both side by side, then add the graph's associations to the store.
+        let (kg, ontologies) = std::thread::scope(|scope| {
+            let ontologies = (self.with_store && !dry_run)
+                .then(|| scope.spawn(|| OntologyStore::load_ontologies(&paths)));
+            let kg = KnowledgeGraph::load(&paths);
+            let ontologies =
+                ontologies.map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+            (kg, ontologies)
+        });
+        let kg = Arc::new(kg?);
         let diff = phenotype_diff(&current.kg, &kg);
         let store = StoreSlot::default();
-        if self.with_store && !dry_run {
-            store.store(Some(Arc::new(OntologyStore::load(&paths, &kg)?)));
+        if let Some(ontologies) = ontologies {
+            let mut ontologies = ontologies?;
+            ontologies.add_associations(&kg)?;
+            store.store(Some(Arc::new(ontologies)));
         }
         let stored_max = self.dir.as_ref().map_or(0, ReleaseDir::max_id);
         let id = self

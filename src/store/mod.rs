@@ -119,6 +119,15 @@ impl OntologyStore {
     /// Loads HPO (from `hp.obo`), MONDO, ORDO, every RDF file in
     /// `ontologies/` and the associations of `kg`.
     pub fn load(paths: &DataPaths, kg: &KnowledgeGraph) -> Result<OntologyStore, StoreError> {
+        let mut out = OntologyStore::load_ontologies(paths)?;
+        out.add_associations(kg)?;
+        Ok(out)
+    }
+
+    /// Loads the ontologies only (HPO, MONDO, ORDO, RDF files): what does not
+    /// depend on the knowledge graph, so a reload can build it while the
+    /// graph is being built. Complete it with [`Self::add_associations`].
+    pub fn load_ontologies(paths: &DataPaths) -> Result<OntologyStore, StoreError> {
         let mut out = OntologyStore::empty()?;
         out.load_hpo(&paths.hpo)?;
 
@@ -158,7 +167,14 @@ impl OntologyStore {
             })
             .collect();
         out.insert("ORDO", &version, &paths.ordo, renamed)?;
+        for file in rdf_files(&paths.ontologies_dir)? {
+            out.load_rdf_file(&file)?;
+        }
+        Ok(out)
+    }
 
+    /// Adds the associations of `kg` with Biolink predicates.
+    pub fn add_associations(&mut self, kg: &KnowledgeGraph) -> Result<(), StoreError> {
         // Named after the releases of the annotation sources it is made of.
         let release_of = |src: crate::graph::model::Source| {
             kg.sources()
@@ -175,17 +191,12 @@ impl OntologyStore {
         );
         let mut sink = QuadSink::new(&format!("urn:rarekg:associations:{release}"));
         convert::associations(kg, &mut sink);
-        out.insert(
+        self.insert(
             "Associations (Biolink)",
             &release,
             Path::new("knowledge graph"),
             sink,
-        )?;
-
-        for file in rdf_files(&paths.ontologies_dir)? {
-            out.load_rdf_file(&file)?;
-        }
-        Ok(out)
+        )
     }
 
     fn insert(
