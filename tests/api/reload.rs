@@ -30,8 +30,13 @@ fn fresh_releases(keep: usize, store: bool) -> Releases {
 /// An app over its own releases (no RDF store, so reloads are quick).
 fn own_app() -> (axum::Router, Arc<Releases>) {
     let releases = Arc::new(fresh_releases(3, false));
+    (app_for(releases.clone()), releases)
+}
+
+/// The HTTP app over `releases`, with the test maintainer and reader tokens.
+fn app_for(releases: Arc<Releases>) -> axum::Router {
     let schema = rarekg::api::schema(releases.clone(), QueryLimits::default());
-    let app = rarekg::server::app(
+    rarekg::server::app(
         schema,
         releases.clone(),
         QueryLimits::default(),
@@ -39,8 +44,7 @@ fn own_app() -> (axum::Router, Arc<Releases>) {
             maintainers: vec![format!("alice:{MAINTAINER_TOKEN}")],
             readers: vec!["reader:reader-token".into()],
         },
-    );
-    (app, releases)
+    )
 }
 
 async fn gql(app: &axum::Router, token: Option<&str>, query: &str, vars: Value) -> Value {
@@ -519,16 +523,7 @@ async fn an_annotation_source_reloads_and_persists_on_top_of_an_ontology_reload(
     let _ = std::fs::remove_dir_all(&data);
     let dir = rarekg::release::ReleaseDir::open(&data).unwrap();
     let releases = Arc::new(fresh_releases(3, false).with_dir(dir.clone()));
-    let schema = rarekg::api::schema(releases.clone(), QueryLimits::default());
-    let app = rarekg::server::app(
-        schema,
-        releases.clone(),
-        QueryLimits::default(),
-        rarekg::server::Tokens {
-            maintainers: vec![format!("alice:{MAINTAINER_TOKEN}")],
-            readers: vec![],
-        },
-    );
+    let app = app_for(releases.clone());
     // First the modified HPO, then an HPOA file that gives polymyositis Seizure.
     releases
         .reload_hpo(&write_obo("hpoa-base", &modified_hpo()), "alice", false)
