@@ -2,7 +2,7 @@
 //!
 //! One file per GraphQL type; the root query is split by entity in
 //! [`query`]. Resolvers hold node ids and read the graph of the release the
-//! request was pinned to by [`prepare`], so every field of one request sees
+//! request was pinned to by [`DocumentCache::execute`], so every field of one request sees
 //! the same release, whatever reloads happen meanwhile.
 
 pub mod connection;
@@ -18,7 +18,7 @@ pub mod release;
 
 use crate::graph::KnowledgeGraph;
 use crate::release::{Release, Releases};
-use async_graphql::{Context, Request, Schema};
+use async_graphql::{Context, Schema};
 use std::sync::Arc;
 
 pub use documents::DocumentCache;
@@ -30,18 +30,12 @@ pub use release::{MutationRoot, Role, SubscriptionRoot};
 pub type RareSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
 /// Builds the schema serving `releases`. Requests must go through
-/// [`prepare`], which pins the release they are answered from.
+/// [`DocumentCache::execute`], which pins the release they are answered from.
 pub fn schema(releases: Arc<Releases>, sparql_limits: crate::store::QueryLimits) -> RareSchema {
     Schema::build(QueryRoot::default(), MutationRoot, SubscriptionRoot)
         .data(releases)
         .data(sparql_limits)
         .finish()
-}
-
-/// Pins the current release to `req`: every field of it is answered from
-/// that release.
-pub fn prepare(req: Request, releases: &Releases) -> Request {
-    req.data(releases.current())
 }
 
 /// The schema's SDL (what `schema/schema.graphql` holds).

@@ -77,7 +77,6 @@ fn gene_key(id: &str) -> Result<String, ApiError> {
 
 /// Turns a lookup into an optional node, with its redirect, or an error.
 fn resolve(
-    g: &KnowledgeGraph,
     asked: &str,
     lookup: Lookup,
     name: impl Fn(NodeId) -> String,
@@ -92,35 +91,30 @@ fn resolve(
             }),
         ))),
         Lookup::NotFound => Ok(None),
-        Lookup::Ambiguous(v) => {
-            let _ = g;
-            Err(ApiError::AmbiguousId {
-                id: asked.to_string(),
-                candidates: v.into_iter().map(name).collect(),
-            })
-        }
+        Lookup::Ambiguous(v) => Err(ApiError::AmbiguousId {
+            id: asked.to_string(),
+            candidates: v.into_iter().map(name).collect(),
+        }),
     }
 }
 
 pub(crate) fn find_disease(g: &KnowledgeGraph, id: &str) -> Result<Option<NodeId>, ApiError> {
     let c = disease_curie(id)?;
-    Ok(resolve(g, id, g.find_disease(&c), |n| g.disease(n).id.to_string())?.map(|(n, _)| n))
+    Ok(resolve(id, g.find_disease(&c), |n| g.disease(n).id.to_string())?.map(|(n, _)| n))
 }
 
 pub(crate) fn find_phenotype(g: &KnowledgeGraph, id: &str) -> Result<Option<Phenotype>, ApiError> {
     let c = phenotype_curie(id)?;
-    Ok(resolve(g, id, g.find_phenotype(&c), |n| {
-        g.phenotype(n).id.to_string()
-    })?
-    .map(|(node, redirect)| Phenotype { node, redirect }))
+    Ok(
+        resolve(id, g.find_phenotype(&c), |n| g.phenotype(n).id.to_string())?
+            .map(|(node, redirect)| Phenotype { node, redirect }),
+    )
 }
 
 pub(crate) fn find_gene(g: &KnowledgeGraph, id: &str) -> Result<Option<Gene>, ApiError> {
     let k = gene_key(id)?;
-    Ok(
-        resolve(g, id, g.find_gene(&k), |n| g.gene(n).id.to_string())?
-            .map(|(node, redirect)| Gene { node, redirect }),
-    )
+    Ok(resolve(id, g.find_gene(&k), |n| g.gene(n).id.to_string())?
+        .map(|(node, redirect)| Gene { node, redirect }))
 }
 
 fn check_batch(ids: &[ID]) -> Result<(), ApiError> {

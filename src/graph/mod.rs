@@ -235,11 +235,6 @@ impl KnowledgeGraph {
         Ok(kg)
     }
 
-    /// Builds from already parsed sources.
-    pub fn from_sources(bundle: SourceBundle) -> Result<KnowledgeGraph, IngestError> {
-        builder::build(bundle)
-    }
-
     pub fn node(&self, n: NodeId) -> &Node {
         &self.graph[n]
     }

@@ -121,7 +121,7 @@ fn refused() -> Response {
 }
 
 /// Maps store errors to HTTP statuses and stable codes.
-pub(super) fn store_error(e: &StoreError) -> Response {
+fn store_error(e: &StoreError) -> Response {
     let (status, code) = match e {
         StoreError::Syntax(_) => (StatusCode::BAD_REQUEST, "SPARQL_SYNTAX"),
         StoreError::UpdateRefused => (StatusCode::FORBIDDEN, "FORBIDDEN"),

@@ -62,6 +62,19 @@ async fn gql(app: &axum::Router, token: Option<&str>, query: &str, vars: Value) 
     serde_json::from_slice(&resp.into_body().collect().await.unwrap().to_bytes()).unwrap()
 }
 
+/// Reloads `file` as the test maintainer and checks it was applied.
+async fn reload_ok(app: &axum::Router, file: &Path) -> Value {
+    let v = gql(
+        app,
+        Some(MAINTAINER_TOKEN),
+        RELOAD,
+        json!({ "p": file.to_str().unwrap() }),
+    )
+    .await;
+    assert_eq!(v["data"]["reloadHpo"]["applied"], true, "{v}");
+    v
+}
+
 const RELOAD: &str = "mutation($p: String!, $dry: Boolean) { reloadHpo(path: $p, dryRun: $dry) {
     applied release { id current hpoRelease diff } } }";
 const NAME: &str =
@@ -340,14 +353,7 @@ async fn a_disease_record_shows_its_history_across_releases() {
         Some("HP:0012531"),
     );
     let file = write_obo("history", &text);
-    let v = gql(
-        &app,
-        Some(MAINTAINER_TOKEN),
-        RELOAD,
-        json!({ "p": file.to_str().unwrap() }),
-    )
-    .await;
-    assert_eq!(v["data"]["reloadHpo"]["applied"], true, "{v}");
+    reload_ok(&app, &file).await;
     let v = gql(&app, None, r#"{ disease(id: "ORPHA:732") { history { fromRelease toRelease phenotypesAdded phenotypesRemoved genesAdded } } }"#, json!({})).await;
     let h = &v["data"]["disease"]["history"];
     assert_eq!(h.as_array().unwrap().len(), 1, "{v}");
@@ -450,14 +456,7 @@ async fn the_cli_reloads_a_running_server() {
 async fn root_fields_answer_from_a_kept_release_on_request() {
     let (app, _releases) = own_app();
     let file = write_obo("release-arg", &modified_hpo());
-    let v = gql(
-        &app,
-        Some(MAINTAINER_TOKEN),
-        RELOAD,
-        json!({ "p": file.to_str().unwrap() }),
-    )
-    .await;
-    assert_eq!(v["data"]["reloadHpo"]["applied"], true, "{v}");
+    reload_ok(&app, &file).await;
     let q = r#"query($r: Int) { phenotype(id: "HP:0003701", release: $r) { name } meta(release: $r) { releaseId } }"#;
     let now = gql(&app, None, q, json!({})).await;
     assert_eq!(
