@@ -109,6 +109,22 @@ pub enum ReloadSourceName {
     MondoEdges,
     /// HGNC complete set
     Hgnc,
+    /// MONDO SSSOM: exact matches to Orphanet
+    MondoOrphanet,
+    /// MONDO SSSOM: exact matches to OMIM
+    MondoOmim,
+    /// MONDO SSSOM: exact matches to DOID
+    MondoDoid,
+    /// MONDO SSSOM: exact matches to MeSH
+    MondoMesh,
+    /// MONDO SSSOM: exact matches to NCIt
+    MondoNcit,
+    /// MONDO SSSOM: exact matches to UMLS
+    MondoUmls,
+    /// MONDO SSSOM: database cross-references to GARD
+    MondoGard,
+    /// MONDO SSSOM: database cross-references to ICD-10-CM
+    MondoIcd10cm,
 }
 
 /// The outcome of a reload.

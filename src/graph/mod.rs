@@ -32,6 +32,7 @@ pub struct DataPaths {
     pub orphanet: PathBuf,
     pub mondo_terms: PathBuf,
     pub mondo_edges: PathBuf,
+    /// One file per set of [`DataPaths::MONDO_MAPPINGS`], in that order.
     pub mondo_mappings: Vec<PathBuf>,
     pub hgnc: PathBuf,
     /// ORDO as OBO Graphs JSON (loaded into the ontology store).
@@ -41,20 +42,22 @@ pub struct DataPaths {
 }
 
 impl DataPaths {
+    /// The MONDO SSSOM mapping sets, in the order of `mondo_mappings`.
+    pub const MONDO_MAPPINGS: [&'static str; 8] = [
+        "mondo_exactmatch_orphanet",
+        "mondo_exactmatch_omim",
+        "mondo_exactmatch_doid",
+        "mondo_exactmatch_mesh",
+        "mondo_exactmatch_ncit",
+        "mondo_exactmatch_umls",
+        "mondo_hasdbxref_gard",
+        "mondo_hasdbxref_icd10cm",
+    ];
+
     /// The layout of this repository's `ontologies/` and `data/` folders.
     pub fn under(root: &Path) -> DataPaths {
         let o = root.join("ontologies");
         let d = root.join("data");
-        let mappings = [
-            "mondo_exactmatch_orphanet",
-            "mondo_exactmatch_omim",
-            "mondo_exactmatch_doid",
-            "mondo_exactmatch_mesh",
-            "mondo_exactmatch_ncit",
-            "mondo_exactmatch_umls",
-            "mondo_hasdbxref_gard",
-            "mondo_hasdbxref_icd10cm",
-        ];
         DataPaths {
             hpo: o.join("hpo/hp.obo.gz"),
             hpoa: d.join("hpo/phenotype.hpoa.gz"),
@@ -62,7 +65,7 @@ impl DataPaths {
             orphanet: d.join("orphanet/orphapackets_json_2025-12.tar.gz"),
             mondo_terms: o.join("mondo/mondo-rare.tsv.gz"),
             mondo_edges: o.join("mondo/mondo-rare_edges.tsv.gz"),
-            mondo_mappings: mappings
+            mondo_mappings: DataPaths::MONDO_MAPPINGS
                 .iter()
                 .map(|m| d.join(format!("mondo/{m}.sssom.tsv.gz")))
                 .collect(),
@@ -192,8 +195,19 @@ pub struct KnowledgeGraph {
 }
 
 impl KnowledgeGraph {
-    /// Parses every source (in parallel) and builds the graph.
+    /// Parses every source (in parallel) and builds the graph, then hands
+    /// the memory the parse records held back to the OS.
     pub fn load(paths: &DataPaths) -> Result<KnowledgeGraph, IngestError> {
+        let kg = KnowledgeGraph::load_untrimmed(paths)?;
+        crate::memory::release_freed_memory();
+        tracing::debug!(rss_mib = rss_mib(), "graph built, sources dropped");
+        Ok(kg)
+    }
+
+    /// [`Self::load`] without returning freed memory: a reload builds its
+    /// RDF store meanwhile, and trimming the heap under it (then faulting
+    /// the pages back in) slowed each reload by a growing amount.
+    pub(crate) fn load_untrimmed(paths: &DataPaths) -> Result<KnowledgeGraph, IngestError> {
         let bundle = std::thread::scope(|s| -> Result<SourceBundle, IngestError> {
             let hpo = s.spawn(|| ingest::obo::parse(&paths.hpo));
             let hpoa = s.spawn(|| ingest::hpoa::parse(&paths.hpoa));
@@ -229,10 +243,7 @@ impl KnowledgeGraph {
             })
         })?;
         tracing::debug!(rss_mib = rss_mib(), "sources parsed");
-        let kg = builder::build(bundle)?;
-        crate::memory::release_freed_memory();
-        tracing::debug!(rss_mib = rss_mib(), "graph built, sources dropped");
-        Ok(kg)
+        builder::build(bundle)
     }
 
     pub fn node(&self, n: NodeId) -> &Node {

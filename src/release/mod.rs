@@ -16,7 +16,7 @@ use crate::store::{OntologyStore, StoreError};
 use arc_swap::{ArcSwap, ArcSwapOption};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::SystemTime;
+use std::time::{Duration, Instant, SystemTime};
 
 /// A release's RDF store, once loaded.
 pub type StoreSlot = Arc<ArcSwapOption<OntologyStore>>;
@@ -52,10 +52,20 @@ pub enum ReloadSource {
     MondoTerms,
     MondoEdges,
     Hgnc,
+    /// A MONDO SSSOM mapping set, by its index in
+    /// [`DataPaths::MONDO_MAPPINGS`].
+    MondoOrphanet,
+    MondoOmim,
+    MondoDoid,
+    MondoMesh,
+    MondoNcit,
+    MondoUmls,
+    MondoGard,
+    MondoIcd10cm,
 }
 
 impl ReloadSource {
-    pub const ALL: [ReloadSource; 8] = [
+    pub const ALL: [ReloadSource; 16] = [
         ReloadSource::Hpo,
         ReloadSource::Hpoa,
         ReloadSource::GenesToPhenotype,
@@ -64,7 +74,30 @@ impl ReloadSource {
         ReloadSource::MondoTerms,
         ReloadSource::MondoEdges,
         ReloadSource::Hgnc,
+        ReloadSource::MondoOrphanet,
+        ReloadSource::MondoOmim,
+        ReloadSource::MondoDoid,
+        ReloadSource::MondoMesh,
+        ReloadSource::MondoNcit,
+        ReloadSource::MondoUmls,
+        ReloadSource::MondoGard,
+        ReloadSource::MondoIcd10cm,
     ];
+
+    /// The index in [`DataPaths::MONDO_MAPPINGS`] of a mapping set.
+    fn mapping_index(self) -> Option<usize> {
+        Some(match self {
+            ReloadSource::MondoOrphanet => 0,
+            ReloadSource::MondoOmim => 1,
+            ReloadSource::MondoDoid => 2,
+            ReloadSource::MondoMesh => 3,
+            ReloadSource::MondoNcit => 4,
+            ReloadSource::MondoUmls => 5,
+            ReloadSource::MondoGard => 6,
+            ReloadSource::MondoIcd10cm => 7,
+            _ => return None,
+        })
+    }
 
     /// The name used in the data directory and on the command line.
     pub fn key(self) -> &'static str {
@@ -77,6 +110,14 @@ impl ReloadSource {
             ReloadSource::MondoTerms => "mondo_terms",
             ReloadSource::MondoEdges => "mondo_edges",
             ReloadSource::Hgnc => "hgnc",
+            ReloadSource::MondoOrphanet => "mondo_orphanet",
+            ReloadSource::MondoOmim => "mondo_omim",
+            ReloadSource::MondoDoid => "mondo_doid",
+            ReloadSource::MondoMesh => "mondo_mesh",
+            ReloadSource::MondoNcit => "mondo_ncit",
+            ReloadSource::MondoUmls => "mondo_umls",
+            ReloadSource::MondoGard => "mondo_gard",
+            ReloadSource::MondoIcd10cm => "mondo_icd10cm",
         }
     }
 
@@ -96,6 +137,14 @@ impl ReloadSource {
             ReloadSource::MondoTerms => &mut p.mondo_terms,
             ReloadSource::MondoEdges => &mut p.mondo_edges,
             ReloadSource::Hgnc => &mut p.hgnc,
+            mapping => {
+                // Every other source is matched above.
+                let i = mapping.mapping_index().unwrap_or_default();
+                if p.mondo_mappings.len() <= i {
+                    p.mondo_mappings.resize(i + 1, PathBuf::new());
+                }
+                &mut p.mondo_mappings[i]
+            }
         }
     }
 
@@ -184,6 +233,24 @@ pub struct ReloadOutcome {
     /// The new release (not served when `applied` is false).
     pub release: Arc<Release>,
     pub applied: bool,
+    /// Where the time went.
+    pub timings: ReloadTimings,
+}
+
+/// How long each step of a reload took.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReloadTimings {
+    /// Parsing the sources and building the knowledge graph.
+    pub graph: Duration,
+    /// Building the RDF store (side by side with the graph, then the
+    /// associations); zero without a store.
+    pub store: Duration,
+    /// Diffing against the running release.
+    pub diff: Duration,
+    /// Writing the release to the data directory and swapping it in.
+    pub persist_and_swap: Duration,
+    /// The whole reload.
+    pub total: Duration,
 }
 
 /// The current release and the kept earlier ones.
@@ -274,6 +341,8 @@ impl Releases {
         dry_run: bool,
     ) -> Result<ReloadOutcome, ReleaseError> {
         let _only_one = self.reloading.try_lock().map_err(|_| ReleaseError::Busy)?;
+        let started = Instant::now();
+        let mut timings = ReloadTimings::default();
         let current = self.current();
         let mut paths = current.paths.clone();
         source.set(&mut paths, file.to_path_buf());
@@ -282,19 +351,24 @@ impl Releases {
         let (kg, ontologies) = std::thread::scope(|scope| {
             let ontologies = (self.with_store && !dry_run)
                 .then(|| scope.spawn(|| OntologyStore::load_ontologies(&paths)));
-            let kg = KnowledgeGraph::load(&paths);
+            let kg = KnowledgeGraph::load_untrimmed(&paths);
+            timings.graph = started.elapsed();
             let ontologies =
                 ontologies.map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
             (kg, ontologies)
         });
         let kg = Arc::new(kg?);
-        let diff = phenotype_diff(&current.kg, &kg);
         let store = StoreSlot::default();
         if let Some(ontologies) = ontologies {
             let mut ontologies = ontologies?;
             ontologies.add_associations(&kg)?;
             store.store(Some(Arc::new(ontologies)));
+            timings.store = started.elapsed();
         }
+        let t = Instant::now();
+        let diff = phenotype_diff(&current.kg, &kg);
+        timings.diff = t.elapsed();
+        let t = Instant::now();
         let stored_max = self.dir.as_ref().map_or(0, ReleaseDir::max_id);
         let id = self
             .history()
@@ -341,9 +415,19 @@ impl Releases {
             }
             self.announce(id, "reload", who);
         }
+        timings.persist_and_swap = t.elapsed();
+        timings.total = started.elapsed();
+        tracing::info!(
+            release = id,
+            source = source.key(),
+            dry_run,
+            ?timings,
+            "reload done"
+        );
         Ok(ReloadOutcome {
             release,
             applied: !dry_run,
+            timings,
         })
     }
 
@@ -365,10 +449,20 @@ impl Releases {
 
     fn publish(&self, release: Arc<Release>) {
         self.current.store(release.clone());
-        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
-        kept.push(release);
-        while kept.len() > self.keep {
-            kept.remove(0);
-        }
+        let evicted = {
+            let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+            kept.push(release);
+            let over = kept.len().saturating_sub(self.keep);
+            kept.drain(..over).collect::<Vec<_>>()
+        };
+        // Freeing a release (its graph and store, ~500 MiB) took 0.5 s; do it,
+        // and return the freed pages to the OS, off the reload's path. A
+        // request still holding an evicted release frees it when it ends.
+        let _ = std::thread::Builder::new()
+            .name("release-free".into())
+            .spawn(move || {
+                drop(evicted);
+                crate::memory::release_freed_memory();
+            });
     }
 }

@@ -211,8 +211,10 @@ impl OntologyStore {
             _ => return Ok(()),
         };
         let triple_count = sink.quads.len();
+        let term_count = count_terms(&sink.quads);
         self.add_quads(sink.quads)?;
-        self.register(name, version, &graph, source, triple_count)
+        self.register(name, version, &graph, source, triple_count, term_count);
+        Ok(())
     }
 
     fn add_quads(&self, quads: Vec<oxigraph::model::Quad>) -> Result<(), StoreError> {
@@ -232,8 +234,8 @@ impl OntologyStore {
         graph: &str,
         source: &Path,
         triple_count: usize,
-    ) -> Result<(), StoreError> {
-        let term_count = self.count_terms(graph)?;
+        term_count: usize,
+    ) {
         self.ontologies.push(OntologyInfo {
             name: name.to_string(),
             version: version.to_string(),
@@ -246,26 +248,6 @@ impl OntologyStore {
             triple_count,
             term_count,
         });
-        Ok(())
-    }
-
-    fn count_terms(&self, graph: &str) -> Result<usize, StoreError> {
-        let q = format!(
-            "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH <{graph}> {{ {{ ?s a <{}> }} UNION {{ ?s <{}> ?c }} }} }}",
-            vocab::OWL_CLASS,
-            vocab::biolink("category")
-        );
-        match self.query(&q, &QueryLimits::default())? {
-            Answer::Solutions { rows, .. } => Ok(rows
-                .first()
-                .and_then(|r| r.first().cloned().flatten())
-                .and_then(|t| match t {
-                    Term::Literal(l) => l.value().parse().ok(),
-                    _ => None,
-                })
-                .unwrap_or(0)),
-            _ => Ok(0),
-        }
     }
 
     /// Loads a Turtle, RDF/XML, N-Triples or OWL (RDF/XML) file into a named
@@ -292,8 +274,10 @@ impl OntologyStore {
             })?);
         }
         let n = quads.len();
+        let terms = count_terms(&quads);
         self.add_quads(quads)?;
-        self.register(&name, "file", &graph, path, n)
+        self.register(&name, "file", &graph, path, n, terms);
+        Ok(())
     }
 
     /// The ontologies held, in load order.
@@ -384,6 +368,24 @@ impl OntologyStore {
         }
         Ok(answer)
     }
+}
+
+/// Distinct subjects typed `owl:Class` or given a Biolink category, counted
+/// from the quads before they are loaded (a SPARQL count afterwards would
+/// scan the graph again on every reload).
+fn count_terms(quads: &[oxigraph::model::Quad]) -> usize {
+    let category = vocab::biolink("category");
+    quads
+        .iter()
+        .filter(|q| match q.predicate.as_str() {
+            vocab::RDF_TYPE => {
+                matches!(&q.object, Term::NamedNode(o) if o.as_str() == vocab::OWL_CLASS)
+            }
+            p => p == category,
+        })
+        .map(|q| &q.subject)
+        .collect::<std::collections::HashSet<_>>()
+        .len()
 }
 
 fn renamed_graph(version: &str) -> oxigraph::model::GraphName {

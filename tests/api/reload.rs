@@ -63,6 +63,26 @@ async fn gql(app: &axum::Router, token: Option<&str>, query: &str, vars: Value) 
 }
 
 /// Reloads `file` as the test maintainer and checks it was applied.
+/// A temporary copy of the vendored file `rel` with `row` appended.
+fn with_extra_row(rel: &str, name: &str, row: &str) -> std::path::PathBuf {
+    let file = std::env::temp_dir().join(format!("rarekg-{}-{name}", std::process::id()));
+    std::fs::write(&file, format!("{}{row}", read_gz(rel))).unwrap();
+    file
+}
+
+/// The answer to a maintainer's `reload(source:, path:)` selecting `fields`.
+async fn reload_from(app: &axum::Router, source: &str, file: &Path, fields: &str) -> Value {
+    let q =
+        format!("mutation($p: String!) {{ reload(source: {source}, path: $p) {{ {fields} }} }}");
+    gql(
+        app,
+        Some(MAINTAINER_TOKEN),
+        &q,
+        json!({ "p": file.to_str().unwrap() }),
+    )
+    .await
+}
+
 async fn reload_ok(app: &axum::Router, file: &Path) -> Value {
     let v = gql(
         app,
@@ -527,17 +547,16 @@ async fn an_annotation_source_reloads_and_persists_on_top_of_an_ontology_reload(
     releases
         .reload_hpo(&write_obo("hpoa-base", &modified_hpo()), "alice", false)
         .unwrap();
-    let hpoa = read_gz("data/hpo/phenotype.hpoa.gz");
-    let row =
-        "ORPHA:732\tPolymyositis\t\tHP:0001250\tORPHA:732\tTAS\t\t\t\t\tP\tHPO:test[2026-11-26]\n";
-    let file = std::env::temp_dir().join(format!("rarekg-hpoa-{}.hpoa", std::process::id()));
-    std::fs::write(&file, format!("{hpoa}{row}")).unwrap();
-    let q = "mutation($p: String!) { reload(source: HPOA, path: $p) { applied release { id changedSource diff } } }";
-    let v = gql(
+    let file = with_extra_row(
+        "data/hpo/phenotype.hpoa.gz",
+        "phenotype.hpoa",
+        "ORPHA:732\tPolymyositis\t\tHP:0001250\tORPHA:732\tTAS\t\t\t\t\tP\tHPO:test[2026-11-26]\n",
+    );
+    let v = reload_from(
         &app,
-        Some(MAINTAINER_TOKEN),
-        q,
-        json!({ "p": file.to_str().unwrap() }),
+        "HPOA",
+        &file,
+        "applied release { id changedSource diff }",
     )
     .await;
     let r = &v["data"]["reload"];
@@ -579,5 +598,49 @@ async fn an_annotation_source_reloads_and_persists_on_top_of_an_ontology_reload(
         .iter()
         .any(|&e| restarted.phenotype(restarted.other(e, d)).id.as_str() == "HP:0001250");
     assert!(has_seizure);
+    std::fs::remove_dir_all(&data).ok();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mondo_mapping_set_reloads_on_its_own() {
+    let data = std::env::temp_dir().join(format!("rarekg-data-sssom-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data);
+    let dir = rarekg::release::ReleaseDir::open(&data).unwrap();
+    let releases = Arc::new(fresh_releases(3, false).with_dir(dir.clone()));
+    let app = app_for(releases.clone());
+    let q = r#"{ disease(id: "OMIM:999901") { id name } }"#;
+    let before = gql(&app, None, q, json!({})).await;
+    assert_eq!(before["data"]["disease"], json!(null), "{before}");
+
+    // The OMIM mapping set with one more row: polymyositis to a test-only id.
+    let file = with_extra_row(
+        "data/mondo/mondo_exactmatch_omim.sssom.tsv.gz",
+        "omim.sssom.tsv",
+        "MONDO:0019127\tpolymyositis\tskos:exactMatch\tOMIM:999901\ttest-only\tsemapv:ManualMappingCuration\n",
+    );
+    let v = reload_from(
+        &app,
+        "MONDO_OMIM",
+        &file,
+        "applied release { changedSource }",
+    )
+    .await;
+    assert_eq!(v["data"]["reload"]["applied"], true, "{v}");
+    assert_eq!(
+        v["data"]["reload"]["release"]["changedSource"],
+        "MONDO_OMIM"
+    );
+
+    let after = gql(&app, None, q, json!({})).await;
+    assert_eq!(after["data"]["disease"]["id"], "MONDO:0019127", "{after}");
+    assert_eq!(after["data"]["disease"]["name"], "Polymyositis");
+    // Every other mapping set is still the vendored one, and the release
+    // records only this one.
+    let current = releases.current();
+    let vendored = DataPaths::under(Path::new(env!("CARGO_MANIFEST_DIR")));
+    assert_ne!(current.paths.mondo_mappings[1], vendored.mondo_mappings[1]);
+    assert_eq!(current.paths.mondo_mappings[0], vendored.mondo_mappings[0]);
+    let record = dir.current().unwrap().unwrap();
+    assert_eq!(record.files.keys().collect::<Vec<_>>(), ["mondo_omim"]);
     std::fs::remove_dir_all(&data).ok();
 }
