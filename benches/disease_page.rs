@@ -6,6 +6,10 @@
 //!   Target: <= 100 us.
 //! - `disease_page_full`: the same with provenance on every edge, xrefs and
 //!   sources (`bench/disease_page_full.graphql`), for reference.
+//! - `disease_page_record`: the whole record a rare-disease page shows:
+//!   the above plus epidemiology, classification, designations, trial
+//!   counts and trials, patient organizations and screening
+//!   (`bench/disease_page_record.graphql`). Target: <= 200 us.
 
 use async_graphql::{Request, Variables};
 use criterion::{criterion_group, criterion_main, Criterion};
@@ -55,6 +59,10 @@ fn disease_page(c: &mut Criterion) {
         (
             "disease_page_full",
             include_str!("../bench/disease_page_full.graphql"),
+        ),
+        (
+            "disease_page_record",
+            include_str!("../bench/disease_page_record.graphql"),
         ),
     ] {
         let json = page.run(query).data.into_json().unwrap();

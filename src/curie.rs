@@ -225,6 +225,20 @@ fn split_iri(s: &str) -> Option<(&str, &str)> {
     rest.split_once('_')
 }
 
+/// As its string form (`ORPHA:732`), so records holding ids can be stored.
+impl serde::Serialize for Curie {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Curie {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Curie::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,6 +14,7 @@
 #![deny(unsafe_code)]
 
 pub mod api;
+pub mod curation;
 pub mod curie;
 pub mod graph;
 pub mod ingest;

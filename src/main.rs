@@ -49,6 +49,15 @@ struct ServeArgs {
         hide_env_values = true
     )]
     reader_tokens: Vec<String>,
+    /// Curator tokens, comma-separated `name:secret`: they may add, correct
+    /// and retire curated facts (patient organizations, screening, xrefs).
+    #[arg(
+        long,
+        env = "RAREKG_CURATOR_TOKENS",
+        value_delimiter = ',',
+        hide_env_values = true
+    )]
+    curator_tokens: Vec<String>,
     /// How many releases to keep in memory for rollback (at least 2).
     #[arg(long, default_value_t = 2, env = "RAREKG_KEEP_RELEASES")]
     keep_releases: usize,
@@ -94,6 +103,21 @@ enum Command {
         /// The new `hp.obo` (plain or gzipped).
         hp_obo: PathBuf,
     },
+    /// Print, as TSV, what the entity linker made of every designation text
+    /// and trial condition: the disease, the name matched, the confidence
+    /// and the method (for checking the linker's precision by hand).
+    Links,
+    /// Validate ClinicalTrials.gov API v2 JSON files (full studies, search
+    /// pages, or the reduced field set) and copy them into the data
+    /// directory's `trials/`, served from the next start.
+    ImportTrials {
+        /// The JSON files (plain or gzipped).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The server's data directory (default: `var/` under the data root).
+        #[arg(long, env = "RAREKG_DATA_DIR")]
+        data_dir: Option<PathBuf>,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -130,6 +154,25 @@ fn main() -> anyhow::Result<()> {
             let diff = rarekg::graph::diff::phenotype_diff(&current, &candidate);
             println!("{}", serde_json::to_string_pretty(&diff)?);
         }
+        Command::ImportTrials { files, data_dir } => {
+            let dir = data_dir.unwrap_or_else(|| root.join("var")).join("trials");
+            std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+            for file in &files {
+                let trials = rarekg::ingest::ctgov::parse(file)?;
+                let name = file.file_name().context("a file name")?;
+                std::fs::copy(file, dir.join(name))
+                    .with_context(|| format!("copying {}", file.display()))?;
+                println!("{}: {} trials", file.display(), trials.len());
+            }
+            println!(
+                "imported into {}; served from the next start",
+                dir.display()
+            );
+        }
+        Command::Links => {
+            let kg = load(&DataPaths::under(&root))?;
+            print!("{}", rarekg::report::links(&kg));
+        }
         Command::Check => {
             let paths = DataPaths::under(&root);
             let kg = load(&paths)?;
@@ -142,6 +185,7 @@ fn main() -> anyhow::Result<()> {
             no_rdf_store,
             maintainer_tokens,
             reader_tokens,
+            curator_tokens,
             keep_releases,
             data_dir,
         }) => {
@@ -151,6 +195,10 @@ fn main() -> anyhow::Result<()> {
                 .with_context(|| format!("opening the data directory {}", data_dir.display()))?;
             let record = dir.current().context("reading the current release")?;
             let mut paths = DataPaths::under(&root);
+            paths.add_trials_from(&data_dir.join("trials"));
+            let curation_log = data_dir.join("curation.jsonl");
+            let curation = rarekg::curation::Curation::open(&curation_log)
+                .with_context(|| format!("reading {}", curation_log.display()))?;
             if let Some(r) = &record {
                 dir.apply(&r.files, &mut paths);
                 tracing::info!("serving release {} accepted earlier ({:?})", r.id, r.files);
@@ -171,8 +219,11 @@ fn main() -> anyhow::Result<()> {
                 Some(r) => Release::restored(kg, store, paths, r),
                 None => Release::initial(kg, store, paths),
             };
-            let releases =
-                Arc::new(Releases::new(first, keep_releases, !no_rdf_store).with_dir(dir));
+            let releases = Arc::new(
+                Releases::new(first, keep_releases, !no_rdf_store)
+                    .with_dir(dir)
+                    .with_curation(curation),
+            );
             let schema = rarekg::api::schema(releases.clone(), limits);
             let runtime = tokio::runtime::Runtime::new()?;
             runtime.block_on(async {
@@ -189,6 +240,7 @@ fn main() -> anyhow::Result<()> {
                         limits,
                         rarekg::server::Tokens {
                             maintainers: maintainer_tokens,
+                            curators: curator_tokens,
                             readers: reader_tokens,
                         },
                     ),

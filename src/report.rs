@@ -42,6 +42,28 @@ pub fn counts(kg: &KnowledgeGraph) -> String {
     ] {
         let _ = writeln!(s, "  {k:<26} {v:>8}");
     }
+    let r = kg.records();
+    let linked = r.designations.iter().filter(|d| d.link.is_some()).count();
+    let linked_trials = r.trials.iter().filter(|t| !t.diseases.is_empty()).count();
+    let _ = writeln!(s, "records:");
+    for (k, v) in [
+        ("drugs", r.drugs.len()),
+        ("orphan designations", r.designations.len()),
+        ("  linked to a disease", linked),
+        (
+            "  ambiguous",
+            r.designations
+                .iter()
+                .filter(|d| !d.candidates.is_empty())
+                .count(),
+        ),
+        ("clinical trials", r.trials.len()),
+        ("  linked to a disease", linked_trials),
+        ("patient organizations", r.organizations.len()),
+        ("screening entries", r.screening.len()),
+    ] {
+        let _ = writeln!(s, "  {k:<26} {v:>8}");
+    }
     s
 }
 
@@ -55,6 +77,40 @@ pub fn ontologies(store: &crate::store::OntologyStore) -> String {
             "  {:<24} {:<12} {:>8} triples {:>7} terms  <{}>",
             o.name, o.version, o.triple_count, o.term_count, o.graph
         );
+    }
+    s
+}
+
+/// Every linked text, as TSV: kind, text, disease id, disease name, matched
+/// name, confidence, method. Unlinked texts have empty disease columns.
+pub fn links(kg: &KnowledgeGraph) -> String {
+    let r = kg.records();
+    let mut s =
+        String::from("kind\ttext\tdisease_id\tdisease_name\tmatched_name\tconfidence\tmethod\n");
+    let mut row = |kind: &str, text: &str, link: Option<&crate::graph::records::TextLink>| {
+        let _ = match link {
+            Some(l) => {
+                let d = kg.disease(l.disease);
+                writeln!(
+                    s,
+                    "{kind}\t{text}\t{}\t{}\t{}\t{:.2}\t{}",
+                    d.id, d.name.value, l.matched_name, l.confidence, l.method
+                )
+            }
+            None => writeln!(s, "{kind}\t{text}\t\t\t\t\t"),
+        };
+    };
+    for d in &r.designations {
+        row("designation", &d.text, d.link.as_ref());
+    }
+    for t in &r.trials {
+        for c in &t.record.conditions {
+            let link = t
+                .diseases
+                .iter()
+                .find(|l| l.method != "orpha_key" && &l.text == c);
+            row("trial_condition", c, link);
+        }
     }
     s
 }

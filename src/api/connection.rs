@@ -55,6 +55,11 @@ pub struct PageInfo {
     params(super::gene::GenePhenotypeEdge)
 ))]
 #[graphql(concrete(name = "GeneConnection", params(super::gene::GeneEdge)))]
+#[graphql(concrete(name = "DesignationConnection", params(super::drug::DesignationEdge)))]
+#[graphql(concrete(
+    name = "ClinicalTrialConnection",
+    params(super::trial::ClinicalTrialEdge)
+))]
 pub struct Connection<E: OutputType> {
     /// Number of items in the whole list, across all pages.
     pub total_count: usize,

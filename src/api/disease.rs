@@ -1,11 +1,14 @@
 //! The `Disease` type and its connections.
 
 use super::connection::{Connection, PageArgs};
+use super::curated;
+use super::drug::{Designation, DesignationEdge};
 use super::error::Coded;
 use super::gene::Gene;
 use super::kg;
 use super::phenotype::Phenotype;
 use super::provenance::{distinct_sources, Assertion, Frequency, SourceInfo, Xref};
+use super::trial::{ClinicalTrialEdge, TrialCounts, TrialPhase, TrialStatus};
 use crate::graph::model::{self, AttributeKind, EdgeId, NodeId};
 use crate::graph::Rel;
 use async_graphql::{Context, Enum, Object, Result, SimpleObject};
@@ -143,13 +146,115 @@ impl Disease {
             .map(|c| c.as_str())
             .collect()
     }
-    /// Cross-references to other vocabularies (DOID, MeSH, UMLS, NCIT, GARD, ICD-10-CM, related OMIM entries).
-    async fn xrefs<'c>(&self, ctx: &Context<'c>) -> Vec<Xref<'c>> {
-        kg(ctx)
-            .disease(self.0)
-            .xrefs
-            .iter()
-            .map(Xref::from)
+    /// Cross-references to other vocabularies (DOID, MeSH, UMLS, NCIT, GARD,
+    /// ICD-10-CM, related OMIM entries), with curators' changes applied.
+    async fn xrefs(&self, ctx: &Context<'_>) -> Vec<Xref> {
+        let d = kg(ctx).disease(self.0);
+        curated::facts(ctx, self.0)
+            .into_iter()
+            .filter_map(|(fact_id, f)| match f {
+                crate::curation::Fact::Xref(x) => {
+                    let source = d
+                        .xrefs
+                        .iter()
+                        .find(|s| s.id.as_str() == x.xref && s.relation == x.relation)
+                        .map_or(model::Source::Curated, |s| s.source);
+                    Some(Xref {
+                        id: x.xref,
+                        relation: x.relation,
+                        source: source.name(),
+                        fact_id,
+                    })
+                }
+                _ => None,
+            })
+            .collect()
+    }
+    /// Orphan designations of drugs for this disease (FDA; the model takes
+    /// EMA's too), newest first.
+    async fn designations(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Connection<DesignationEdge>> {
+        let page = PageArgs::new(first, after.as_deref()).coded()?;
+        Ok(
+            page.apply(kg(ctx).records().designations_of(self.0), |cursor, &d| {
+                DesignationEdge {
+                    cursor,
+                    node: Designation(d),
+                }
+            }),
+        )
+    }
+    /// Clinical trials for this disease, most recently updated first,
+    /// optionally only those with one of `status` and one of `phase`.
+    async fn trials(
+        &self,
+        ctx: &Context<'_>,
+        status: Option<Vec<TrialStatus>>,
+        phase: Option<Vec<TrialPhase>>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Connection<ClinicalTrialEdge>> {
+        let page = PageArgs::new(first, after.as_deref()).coded()?;
+        let r = kg(ctx).records();
+        let all = r.trials_of(self.0);
+        let filtered: Vec<u32>;
+        let list = if status.is_none() && phase.is_none() {
+            all
+        } else {
+            let statuses: Option<Vec<&str>> =
+                status.map(|v| v.into_iter().map(TrialStatus::api_name).collect());
+            let phases: Option<Vec<&str>> =
+                phase.map(|v| v.into_iter().map(TrialPhase::api_name).collect());
+            filtered = all
+                .iter()
+                .copied()
+                .filter(|&t| {
+                    let rec = &r.trials[t as usize].record;
+                    statuses.as_ref().is_none_or(|s| {
+                        rec.overall_status
+                            .as_deref()
+                            .is_some_and(|x| s.contains(&x))
+                    }) && phases
+                        .as_ref()
+                        .is_none_or(|p| rec.phases.iter().any(|x| p.contains(&x.as_str())))
+                })
+                .collect();
+            &filtered
+        };
+        Ok(page.apply(list, |cursor, &t| ClinicalTrialEdge::new(cursor, t)))
+    }
+    /// Active and total trial counts.
+    async fn trial_counts(&self, ctx: &Context<'_>) -> TrialCounts {
+        let r = kg(ctx).records();
+        let list = r.trials_of(self.0);
+        TrialCounts {
+            active: list
+                .iter()
+                .filter(|&&t| r.trials[t as usize].is_active())
+                .count(),
+            total: list.len(),
+        }
+    }
+    /// Patient organizations serving this disease's patients (curated).
+    async fn patient_organizations(&self, ctx: &Context<'_>) -> Vec<curated::PatientOrganization> {
+        curated::organizations(&curated::facts(ctx, self.0))
+    }
+    /// Newborn-screening panel entries for this disease (curated).
+    async fn screening(&self, ctx: &Context<'_>) -> Vec<curated::ScreeningEntry> {
+        curated::screening(&curated::facts(ctx, self.0))
+    }
+    /// Curators' changes to this disease's curated facts, oldest first.
+    async fn curation_history(&self, ctx: &Context<'_>) -> Vec<curated::CurationChange> {
+        let d = kg(ctx).disease(self.0);
+        ctx.data_unchecked::<std::sync::Arc<crate::release::Releases>>()
+            .curation()
+            .changes_for(&d.equivalent_ids)
+            .into_iter()
+            .map(curated::CurationChange)
             .collect()
     }
     /// Orphanet disorder type (`Disease`, `Clinical subtype`, `Category`, ...).
@@ -191,15 +296,29 @@ impl Disease {
             })
             .collect()
     }
-    /// Sources that contribute to this record, with their releases.
+    /// Sources that contribute to this record, with their releases,
+    /// licences and data-as-of dates.
     async fn sources(&self, ctx: &Context<'_>) -> Vec<SourceInfo> {
-        kg(ctx)
-            .disease(self.0)
-            .sources
-            .iter()
-            .copied()
-            .map(SourceInfo)
-            .collect()
+        let kg = kg(ctx);
+        let r = kg.records();
+        let mut out: Vec<model::Source> = kg.disease(self.0).sources.clone();
+        let extra = [
+            (model::Source::Fda, !r.designations_of(self.0).is_empty()),
+            (
+                model::Source::ClinicalTrials,
+                !r.trials_of(self.0).is_empty(),
+            ),
+            (
+                model::Source::Curated,
+                !r.organizations_of(self.0).is_empty() || !r.screening_of(self.0).is_empty(),
+            ),
+        ];
+        for (s, has) in extra {
+            if has && !out.contains(&s) {
+                out.push(s);
+            }
+        }
+        out.into_iter().map(SourceInfo).collect()
     }
     /// HPO phenotypes, most frequent first. Each edge carries frequency, onset,
     /// evidence and the sources asserting it.

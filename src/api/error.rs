@@ -16,8 +16,11 @@ pub enum ApiError {
     #[error("{0}")]
     LimitExceeded(String),
     /// The operation needs a token and none was sent.
-    #[error("this operation needs a maintainer token (Authorization: Bearer ...)")]
+    #[error("this operation needs a maintainer or curator token (Authorization: Bearer ...)")]
     Unauthenticated,
+    /// Nothing has the id the operation names.
+    #[error("{0}")]
+    NotFound(String),
     /// A new release was refused; the running one is untouched.
     #[error("release refused: {0}")]
     InvalidRelease(String),
@@ -48,6 +51,7 @@ impl ApiError {
             ApiError::InvalidRelease(_) => "INVALID_RELEASE",
             ApiError::Conflict(_) => "CONFLICT",
             ApiError::Internal => "INTERNAL",
+            ApiError::NotFound(_) => "NOT_FOUND",
         }
     }
 

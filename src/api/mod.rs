@@ -6,8 +6,10 @@
 //! the same release, whatever reloads happen meanwhile.
 
 pub mod connection;
+pub mod curated;
 pub mod disease;
 pub mod documents;
+pub mod drug;
 pub mod error;
 pub mod gene;
 pub mod ontology;
@@ -15,6 +17,7 @@ pub mod phenotype;
 pub mod provenance;
 pub mod query;
 pub mod release;
+pub mod trial;
 
 use crate::graph::KnowledgeGraph;
 use crate::release::{Release, Releases};
@@ -24,7 +27,11 @@ use std::sync::Arc;
 pub use documents::DocumentCache;
 pub use error::ApiError;
 pub use query::QueryRoot;
-pub use release::{MutationRoot, Role, SubscriptionRoot};
+pub use release::{Role, SubscriptionRoot};
+
+/// The root mutation: releases (maintainers) and curated facts (curators).
+#[derive(async_graphql::MergedObject, Default)]
+pub struct MutationRoot(release::ReleaseMutation, curated::CurationMutation);
 
 /// The schema type served.
 pub type RareSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
@@ -32,17 +39,25 @@ pub type RareSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 /// Builds the schema serving `releases`. Requests must go through
 /// [`DocumentCache::execute`], which pins the release they are answered from.
 pub fn schema(releases: Arc<Releases>, sparql_limits: crate::store::QueryLimits) -> RareSchema {
-    Schema::build(QueryRoot::default(), MutationRoot, SubscriptionRoot)
-        .data(releases)
-        .data(sparql_limits)
-        .finish()
+    Schema::build(
+        QueryRoot::default(),
+        MutationRoot::default(),
+        SubscriptionRoot,
+    )
+    .data(releases)
+    .data(sparql_limits)
+    .finish()
 }
 
 /// The schema's SDL (what `schema/schema.graphql` holds).
 pub fn sdl() -> String {
-    Schema::build(QueryRoot::default(), MutationRoot, SubscriptionRoot)
-        .finish()
-        .sdl()
+    Schema::build(
+        QueryRoot::default(),
+        MutationRoot::default(),
+        SubscriptionRoot,
+    )
+    .finish()
+    .sdl()
 }
 
 /// The graph the current request reads.

@@ -162,24 +162,17 @@ impl Frequency {
 
 /// An identifier in another resource.
 #[derive(SimpleObject)]
-pub struct Xref<'a> {
+pub struct Xref {
     /// The CURIE, e.g. `DOID:0080745`.
-    pub id: &'a str,
+    pub id: String,
     /// `exactMatch`, `hasDbXref`, or Orphanet's mapping relation (`BTNT`: the ORPHA
     /// code is broader; `NTBT`: narrower; `ND`: not decided).
-    pub relation: &'a str,
-    /// The source asserting the cross-reference.
+    pub relation: String,
+    /// The source asserting the cross-reference (`rarekg curated` for a
+    /// curator's addition or correction).
     pub source: &'static str,
-}
-
-impl<'a> From<&'a model::Xref> for Xref<'a> {
-    fn from(x: &'a model::Xref) -> Self {
-        Xref {
-            id: x.id.as_str(),
-            relation: &x.relation,
-            source: x.source.name(),
-        }
-    }
+    /// Stable id of this fact, for a curator's correction or retirement.
+    pub fact_id: String,
 }
 
 /// Distinct sources of a list of provenances, in first-seen order.

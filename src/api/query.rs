@@ -23,6 +23,7 @@ pub struct QueryRoot(
     PhenotypeQuery,
     GeneQuery,
     MetaQuery,
+    RecordQuery,
     super::ontology::OntologyQuery,
     super::release::ReleaseQuery,
 );
@@ -137,6 +138,12 @@ pub enum SourceName {
     Orphanet,
     Mondo,
     Hgnc,
+    /// FDA orphan designations
+    Fda,
+    /// ClinicalTrials.gov
+    ClinicalTrials,
+    /// This project's curated files and curators' changes
+    Curated,
 }
 
 /// Filters for `diseases`; all given conditions must hold.
@@ -522,5 +529,105 @@ impl MetaQuery {
         _release: Option<u64>,
     ) -> Meta {
         Meta
+    }
+}
+
+#[derive(Default)]
+pub struct RecordQuery;
+
+#[Object]
+impl RecordQuery {
+    /// A drug by id (`DRUG:bosentan`) or generic name (`bosentan`).
+    async fn drug(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            name = "release",
+            desc = "Answer from this kept release (see `releases`) instead of the current one."
+        )]
+        _release: Option<u64>,
+        id: ID,
+    ) -> Option<super::drug::Drug> {
+        kg(ctx).records().drug(&id).map(super::drug::Drug)
+    }
+    /// A clinical trial by NCT number (`NCT06472557`).
+    async fn trial(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            name = "release",
+            desc = "Answer from this kept release (see `releases`) instead of the current one."
+        )]
+        _release: Option<u64>,
+        nct_id: ID,
+    ) -> Result<Option<super::trial::ClinicalTrial>> {
+        let id = nct_id.trim().to_ascii_uppercase();
+        if !(id.len() == 11 && id.starts_with("NCT") && id[3..].bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Err(ApiError::BadUserInput(format!(
+                "`{}` is not an NCT number (NCT and 8 digits)",
+                nct_id.as_str()
+            ))
+            .into_error());
+        }
+        Ok(kg(ctx)
+            .records()
+            .trial(&id)
+            .map(super::trial::ClinicalTrial))
+    }
+    /// Orphan designations in file order; `linked: false` lists those the
+    /// entity linker could not place on a disease (kept visible, not dropped).
+    async fn designations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            name = "release",
+            desc = "Answer from this kept release (see `releases`) instead of the current one."
+        )]
+        _release: Option<u64>,
+        linked: Option<bool>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Connection<super::drug::DesignationEdge>> {
+        let page = PageArgs::new(first, after.as_deref()).coded()?;
+        let r = kg(ctx).records();
+        let list: Vec<u32> = (0..r.designations.len() as u32)
+            .filter(|&i| linked.is_none_or(|l| r.designations[i as usize].link.is_some() == l))
+            .collect();
+        Ok(
+            page.apply(&list, |cursor, &d| super::drug::DesignationEdge {
+                cursor,
+                node: super::drug::Designation(d),
+            }),
+        )
+    }
+    /// How many designations the entity linker placed on a disease.
+    async fn designation_stats(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            name = "release",
+            desc = "Answer from this kept release (see `releases`) instead of the current one."
+        )]
+        _release: Option<u64>,
+    ) -> super::drug::DesignationStats {
+        let r = kg(ctx).records();
+        let total = r.designations.len();
+        let linked = r.designations.iter().filter(|d| d.link.is_some()).count();
+        super::drug::DesignationStats {
+            total,
+            linked,
+            ambiguous: r
+                .designations
+                .iter()
+                .filter(|d| !d.candidates.is_empty())
+                .count(),
+            unlinked: total - linked,
+            share_linked: if total == 0 {
+                0.0
+            } else {
+                linked as f64 / total as f64
+            },
+        }
     }
 }

@@ -16,6 +16,8 @@ pub enum Role {
     Reader,
     /// A maintainer token from configuration, with its holder's name.
     Maintainer(String),
+    /// A curator token: may change curated facts, not releases.
+    Curator(String),
 }
 
 /// The maintainer's name, or the refusal.
@@ -23,7 +25,7 @@ fn require_maintainer(ctx: &Context<'_>) -> Result<String> {
     match ctx.data_opt::<Role>().cloned().unwrap_or(Role::Anonymous) {
         Role::Maintainer(name) => Ok(name),
         Role::Anonymous => Err(ApiError::Unauthenticated.into_error()),
-        Role::Unknown | Role::Reader => Err(ApiError::Forbidden(
+        Role::Unknown | Role::Reader | Role::Curator(_) => Err(ApiError::Forbidden(
             "this token may not reload or roll back releases".into(),
         )
         .into_error()),
@@ -125,6 +127,12 @@ pub enum ReloadSourceName {
     MondoGard,
     /// MONDO SSSOM: database cross-references to ICD-10-CM
     MondoIcd10cm,
+    /// FDA orphan designations (CSV export)
+    Fda,
+    /// Curated patient organizations (TSV)
+    PatientOrganizations,
+    /// Curated newborn-screening entries (TSV)
+    Screening,
 }
 
 /// The outcome of a reload.
@@ -170,11 +178,12 @@ impl ReleaseQuery {
     }
 }
 
+/// Reload and rollback.
 #[derive(Default)]
-pub struct MutationRoot;
+pub struct ReleaseMutation;
 
 #[Object]
-impl MutationRoot {
+impl ReleaseMutation {
     /// Loads a new release of one source (plain or gzipped, as published)
     /// from a file on the server (`path`) or an uploaded one (`file`,
     /// GraphQL multipart request), validates it off the request path, diffs

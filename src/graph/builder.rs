@@ -859,6 +859,7 @@ pub(super) fn build(b: SourceBundle) -> Result<KnowledgeGraph, IngestError> {
         gene_phenotype_assertions,
         sources,
         stats: st.stats,
+        records: Default::default(),
     })
 }
 

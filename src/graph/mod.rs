@@ -9,7 +9,9 @@ mod builder;
 mod csr;
 pub mod diff;
 mod identity;
+pub mod linker;
 pub mod model;
+pub mod records;
 mod strings;
 
 pub use builder::SourceBundle;
@@ -39,6 +41,14 @@ pub struct DataPaths {
     pub ordo: PathBuf,
     /// Further RDF files (.ttl, .nt, .rdf, .owl) for the ontology store.
     pub ontologies_dir: PathBuf,
+    /// FDA Orphan Drug Product designations (CSV export).
+    pub fda: PathBuf,
+    /// ClinicalTrials.gov v2 JSON files (see [`crate::ingest::ctgov`]).
+    pub trials: Vec<PathBuf>,
+    /// Curated patient organizations (see [`crate::ingest::curated`]).
+    pub organizations: PathBuf,
+    /// Curated newborn-screening panel entries.
+    pub screening: PathBuf,
 }
 
 impl DataPaths {
@@ -72,8 +82,40 @@ impl DataPaths {
             hgnc: d.join("hgnc/hgnc_complete_set.txt.gz"),
             ordo: o.join("ordo/ordo-2_6-2018-07-12.json.gz"),
             ontologies_dir: o.clone(),
+            fda: d.join("fda/FDA_oopd_approved_2025.csv.gz"),
+            trials: json_files(&d.join("clinicaltrials")),
+            organizations: d.join("curated/patient_organizations.tsv"),
+            screening: d.join("curated/newborn_screening.tsv"),
         }
     }
+
+    /// Adds the ClinicalTrials.gov files under `dir` (e.g. those imported
+    /// into the data directory).
+    pub fn add_trials_from(&mut self, dir: &Path) {
+        self.trials.extend(json_files(dir));
+    }
+}
+
+/// `*.json` and `*.json.gz` files under `dir`, recursively, sorted.
+fn json_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if p.is_dir() {
+                stack.push(p);
+            } else if name.ends_with(".json") || name.ends_with(".json.gz") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
 }
 
 /// Counts and anomalies of one load, for `check` and start-up logs.
@@ -192,6 +234,7 @@ pub struct KnowledgeGraph {
     gene_phenotype_assertions: Vec<GenePhenotypeAssertion>,
     sources: Vec<SourceRelease>,
     stats: LoadStats,
+    records: records::Records,
 }
 
 impl KnowledgeGraph {
@@ -208,42 +251,72 @@ impl KnowledgeGraph {
     /// RDF store meanwhile, and trimming the heap under it (then faulting
     /// the pages back in) slowed each reload by a growing amount.
     pub(crate) fn load_untrimmed(paths: &DataPaths) -> Result<KnowledgeGraph, IngestError> {
-        let bundle = std::thread::scope(|s| -> Result<SourceBundle, IngestError> {
-            let hpo = s.spawn(|| ingest::obo::parse(&paths.hpo));
-            let hpoa = s.spawn(|| ingest::hpoa::parse(&paths.hpoa));
-            let g2p = s.spawn(|| ingest::genes_to_phenotype::parse(&paths.genes_to_phenotype));
-            let orpha = s.spawn(|| ingest::orphapacket::parse_tarball(&paths.orphanet));
-            let hgnc = s.spawn(|| ingest::hgnc::parse(&paths.hgnc));
-            let mondo = s.spawn(|| -> Result<_, IngestError> {
-                let terms = ingest::mondo::parse_terms(&paths.mondo_terms)?;
-                let edges = ingest::mondo::parse_subclass_edges(&paths.mondo_edges)?;
-                let maps = paths
-                    .mondo_mappings
-                    .iter()
-                    .map(|p| ingest::mondo::parse_sssom(p).map(|m| (p.clone(), m)))
-                    .collect::<Result<Vec<_>, _>>()?;
-                Ok((terms, edges, maps))
-            });
-            // Joined in a fixed order, so the error reported is the same
-            // whichever parser finishes first.
-            let hpo = join(hpo.join())?;
-            let hpoa = join(hpoa.join())?;
-            let g2p = join(g2p.join())?;
-            let orpha = join(orpha.join())?;
-            let (terms, edges, maps) = join(mondo.join())?;
-            Ok(SourceBundle {
-                hpo: (paths.hpo.clone(), hpo),
-                hpoa: (paths.hpoa.clone(), hpoa),
-                genes_to_phenotype: (paths.genes_to_phenotype.clone(), g2p),
-                orphanet: (paths.orphanet.clone(), orpha),
-                mondo_terms: (paths.mondo_terms.clone(), terms),
-                mondo_edges: (paths.mondo_edges.clone(), edges),
-                mondo_mappings: maps,
-                hgnc: (paths.hgnc.clone(), join(hgnc.join())?),
-            })
-        })?;
+        let bundle = std::thread::scope(
+            |s| -> Result<(SourceBundle, records::RecordSources), IngestError> {
+                let hpo = s.spawn(|| ingest::obo::parse(&paths.hpo));
+                let hpoa = s.spawn(|| ingest::hpoa::parse(&paths.hpoa));
+                let g2p = s.spawn(|| ingest::genes_to_phenotype::parse(&paths.genes_to_phenotype));
+                let orpha = s.spawn(|| ingest::orphapacket::parse_tarball(&paths.orphanet));
+                let hgnc = s.spawn(|| ingest::hgnc::parse(&paths.hgnc));
+                let records = s.spawn(|| -> Result<_, IngestError> {
+                    Ok(records::RecordSources {
+                        fda: Some((paths.fda.clone(), ingest::fda::parse(&paths.fda)?)),
+                        trials: paths
+                            .trials
+                            .iter()
+                            .map(|p| ingest::ctgov::parse(p).map(|t| (p.clone(), t)))
+                            .collect::<Result<_, _>>()?,
+                        organizations: Some((
+                            paths.organizations.clone(),
+                            ingest::curated::parse_organizations(&paths.organizations)?,
+                        )),
+                        screening: Some((
+                            paths.screening.clone(),
+                            ingest::curated::parse_screening(&paths.screening)?,
+                        )),
+                    })
+                });
+                let mondo = s.spawn(|| -> Result<_, IngestError> {
+                    let terms = ingest::mondo::parse_terms(&paths.mondo_terms)?;
+                    let edges = ingest::mondo::parse_subclass_edges(&paths.mondo_edges)?;
+                    let maps = paths
+                        .mondo_mappings
+                        .iter()
+                        .map(|p| ingest::mondo::parse_sssom(p).map(|m| (p.clone(), m)))
+                        .collect::<Result<Vec<_>, _>>()?;
+                    Ok((terms, edges, maps))
+                });
+                // Joined in a fixed order, so the error reported is the same
+                // whichever parser finishes first.
+                let hpo = join(hpo.join())?;
+                let hpoa = join(hpoa.join())?;
+                let g2p = join(g2p.join())?;
+                let orpha = join(orpha.join())?;
+                let (terms, edges, maps) = join(mondo.join())?;
+                let hgnc = join(hgnc.join())?;
+                let records = join(records.join())?;
+                Ok((
+                    SourceBundle {
+                        hpo: (paths.hpo.clone(), hpo),
+                        hpoa: (paths.hpoa.clone(), hpoa),
+                        genes_to_phenotype: (paths.genes_to_phenotype.clone(), g2p),
+                        orphanet: (paths.orphanet.clone(), orpha),
+                        mondo_terms: (paths.mondo_terms.clone(), terms),
+                        mondo_edges: (paths.mondo_edges.clone(), edges),
+                        mondo_mappings: maps,
+                        hgnc: (paths.hgnc.clone(), hgnc),
+                    },
+                    records,
+                ))
+            },
+        )?;
         tracing::debug!(rss_mib = rss_mib(), "sources parsed");
-        builder::build(bundle)
+        let (bundle, record_sources) = bundle;
+        let mut kg = builder::build(bundle)?;
+        let (records, releases) = records::build(&kg, record_sources)?;
+        kg.records = records;
+        kg.sources.extend(releases);
+        Ok(kg)
     }
 
     pub fn node(&self, n: NodeId) -> &Node {
@@ -456,6 +529,11 @@ impl KnowledgeGraph {
     }
 
     /// An interned provenance string.
+    /// Drugs, designations, trials, organizations and screening entries.
+    pub fn records(&self) -> &records::Records {
+        &self.records
+    }
+
     pub fn text(&self, s: Sym) -> &str {
         self.strings.get(s)
     }

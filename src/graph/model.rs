@@ -27,16 +27,26 @@ pub enum Source {
     Mondo,
     /// HGNC complete set.
     Hgnc,
+    /// FDA Orphan Drug Product designations.
+    Fda,
+    /// ClinicalTrials.gov study records.
+    ClinicalTrials,
+    /// This project's curated files (patient organizations, newborn
+    /// screening) and curators' changes.
+    Curated,
 }
 
 impl Source {
-    pub const ALL: [Source; 6] = [
+    pub const ALL: [Source; 9] = [
         Source::Hpo,
         Source::Hpoa,
         Source::GenesToPhenotype,
         Source::Orphanet,
         Source::Mondo,
         Source::Hgnc,
+        Source::Fda,
+        Source::ClinicalTrials,
+        Source::Curated,
     ];
 
     pub fn name(self) -> &'static str {
@@ -47,6 +57,9 @@ impl Source {
             Source::Orphanet => "Orphanet",
             Source::Mondo => "MONDO",
             Source::Hgnc => "HGNC",
+            Source::Fda => "FDA OOPD",
+            Source::ClinicalTrials => "ClinicalTrials.gov",
+            Source::Curated => "rarekg curated",
         }
     }
 
@@ -60,6 +73,8 @@ impl Source {
             Source::Hgnc => {
                 "Freely available, no restrictions (HGNC, https://www.genenames.org/about/)"
             }
+            Source::Fda | Source::ClinicalTrials => "Public domain (US government work)",
+            Source::Curated => "CC BY 4.0 (this project); each fact cites its public source",
         }
     }
 
@@ -69,6 +84,9 @@ impl Source {
             Source::Orphanet => "https://www.orphadata.com/",
             Source::Mondo => "https://mondo.monarchinitiative.org/",
             Source::Hgnc => "https://www.genenames.org/",
+            Source::Fda => "https://www.accessdata.fda.gov/scripts/opdlisting/oopd/",
+            Source::ClinicalTrials => "https://clinicaltrials.gov/data-api/api",
+            Source::Curated => "data/curated/ (this repository)",
         }
     }
 }
@@ -293,7 +311,7 @@ pub struct PhenotypeAssociation {
 
 /// A set of sources, as bits.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct SourceSet(u8);
+pub struct SourceSet(u16);
 
 impl SourceSet {
     pub fn insert(&mut self, s: Source) {

@@ -5,6 +5,9 @@
 //! [`crate::graph`] builder joins the records. A malformed row stops the parse
 //! with an [`IngestError`] naming the file, the line and the reason.
 
+pub mod ctgov;
+pub mod curated;
+pub mod fda;
 pub mod genes_to_phenotype;
 pub mod hgnc;
 pub mod hpoa;

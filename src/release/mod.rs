@@ -62,10 +62,16 @@ pub enum ReloadSource {
     MondoUmls,
     MondoGard,
     MondoIcd10cm,
+    /// FDA orphan designations (CSV).
+    Fda,
+    /// Curated patient organizations (TSV).
+    PatientOrganizations,
+    /// Curated newborn-screening entries (TSV).
+    Screening,
 }
 
 impl ReloadSource {
-    pub const ALL: [ReloadSource; 16] = [
+    pub const ALL: [ReloadSource; 19] = [
         ReloadSource::Hpo,
         ReloadSource::Hpoa,
         ReloadSource::GenesToPhenotype,
@@ -82,6 +88,9 @@ impl ReloadSource {
         ReloadSource::MondoUmls,
         ReloadSource::MondoGard,
         ReloadSource::MondoIcd10cm,
+        ReloadSource::Fda,
+        ReloadSource::PatientOrganizations,
+        ReloadSource::Screening,
     ];
 
     /// The index in [`DataPaths::MONDO_MAPPINGS`] of a mapping set.
@@ -118,6 +127,9 @@ impl ReloadSource {
             ReloadSource::MondoUmls => "mondo_umls",
             ReloadSource::MondoGard => "mondo_gard",
             ReloadSource::MondoIcd10cm => "mondo_icd10cm",
+            ReloadSource::Fda => "fda",
+            ReloadSource::PatientOrganizations => "patient_organizations",
+            ReloadSource::Screening => "screening",
         }
     }
 
@@ -137,6 +149,9 @@ impl ReloadSource {
             ReloadSource::MondoTerms => &mut p.mondo_terms,
             ReloadSource::MondoEdges => &mut p.mondo_edges,
             ReloadSource::Hgnc => &mut p.hgnc,
+            ReloadSource::Fda => &mut p.fda,
+            ReloadSource::PatientOrganizations => &mut p.organizations,
+            ReloadSource::Screening => &mut p.screening,
             mapping => {
                 // Every other source is matched above.
                 let i = mapping.mapping_index().unwrap_or_default();
@@ -262,6 +277,8 @@ pub struct Releases {
     dir: Option<ReleaseDir>,
     reloading: Mutex<()>,
     events: tokio::sync::broadcast::Sender<ReleaseEvent>,
+    /// Curators' changes, applied over every release.
+    curation: Arc<crate::curation::Curation>,
 }
 
 impl Releases {
@@ -276,7 +293,20 @@ impl Releases {
             dir: None,
             reloading: Mutex::new(()),
             events: tokio::sync::broadcast::channel(64).0,
+            curation: Arc::new(crate::curation::Curation::in_memory()),
         }
+    }
+
+    /// Keeps curators' changes in `curation` (e.g. a log in the data
+    /// directory) instead of in memory.
+    pub fn with_curation(mut self, curation: crate::curation::Curation) -> Releases {
+        self.curation = Arc::new(curation);
+        self
+    }
+
+    /// Curators' changes.
+    pub fn curation(&self) -> &crate::curation::Curation {
+        &self.curation
     }
 
     /// Persists accepted releases in `dir` (see [`ReleaseDir`]).

@@ -88,6 +88,9 @@ fn role(headers: &axum::http::HeaderMap, tokens: &Tokens) -> crate::api::Role {
     {
         return crate::api::Role::Maintainer(name);
     }
+    if let Some((name, _)) = tokens.curators.iter().map(named).find(|(_, s)| s == token) {
+        return crate::api::Role::Curator(name);
+    }
     if tokens.readers.iter().map(named).any(|(_, s)| s == token) {
         return crate::api::Role::Reader;
     }
@@ -99,6 +102,8 @@ fn role(headers: &axum::http::HeaderMap, tokens: &Tokens) -> crate::api::Role {
 pub struct Tokens {
     /// May reload and roll back releases.
     pub maintainers: Vec<String>,
+    /// May add, correct and retire curated facts (not releases).
+    pub curators: Vec<String>,
     /// May read (as anyone may), never change.
     pub readers: Vec<String>,
 }

@@ -59,6 +59,7 @@ pub fn app() -> axum::Router {
         QueryLimits::default(),
         rarekg::server::Tokens {
             maintainers: vec![format!("alice:{MAINTAINER_TOKEN}")],
+            curators: vec!["carol:curator-token".into()],
             readers: vec!["reader:reader-token".into()],
         },
     )

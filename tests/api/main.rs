@@ -3,12 +3,14 @@
 
 mod cli;
 mod common;
+mod curation;
 mod diff;
 mod disease_page;
 mod errors;
 mod http;
 mod lookups;
 mod pagination;
+mod records;
 mod reload;
 mod schema_sdl;
 mod sparql;

@@ -42,6 +42,7 @@ fn app_for(releases: Arc<Releases>) -> axum::Router {
         QueryLimits::default(),
         rarekg::server::Tokens {
             maintainers: vec![format!("alice:{MAINTAINER_TOKEN}")],
+            curators: vec!["carol:curator-token".into()],
             readers: vec!["reader:reader-token".into()],
         },
     )

@@ -1,0 +1,375 @@
+//! Curated facts on a disease (patient organizations, newborn screening,
+//! cross-references) and the curators' changes to them.
+
+use super::error::ApiError;
+use super::kg;
+use super::release::Role;
+use crate::curation::{self, Action, Change, Fact, XrefFact};
+use crate::graph::model::NodeId;
+use crate::graph::{KnowledgeGraph, Lookup};
+use crate::ingest::curated::{OrganizationFact, ScreeningFact};
+use crate::release::Releases;
+use async_graphql::{Context, Enum, InputObject, Json, Object, Result, SimpleObject, ID};
+use std::sync::Arc;
+
+/// The facts of a disease as served: the release's seed facts with every
+/// curator's change applied.
+pub(crate) fn facts(ctx: &Context<'_>, disease: NodeId) -> Vec<(String, Fact)> {
+    let kg = kg(ctx);
+    let releases = ctx.data_unchecked::<Arc<Releases>>();
+    let changes = releases
+        .curation()
+        .changes_for(&kg.disease(disease).equivalent_ids);
+    curation::effective(seed(kg, disease), &changes)
+}
+
+fn seed(kg: &KnowledgeGraph, disease: NodeId) -> Vec<(String, Fact)> {
+    let r = kg.records();
+    let d = kg.disease(disease);
+    let orgs = r
+        .organizations_of(disease)
+        .iter()
+        .map(|&i| Fact::PatientOrganization(r.organizations[i as usize].1.clone()));
+    let screening = r
+        .screening_of(disease)
+        .iter()
+        .map(|&i| Fact::Screening(r.screening[i as usize].1.clone()));
+    let xrefs = d.xrefs.iter().map(|x| {
+        Fact::Xref(XrefFact {
+            disease: d.id.clone(),
+            xref: x.id.to_string(),
+            relation: x.relation.clone(),
+        })
+    });
+    orgs.chain(screening)
+        .chain(xrefs)
+        .map(|f| (f.id(), f))
+        .collect()
+}
+
+/// A patient organization serving the disease's patients.
+#[derive(SimpleObject)]
+pub struct PatientOrganization {
+    /// Stable id of this fact (for corrections and retirements).
+    fact_id: ID,
+    name: String,
+    url: String,
+    /// ISO 3166-1 alpha-2 code of its seat.
+    country: Option<String>,
+    /// `international`, `national` or `regional`.
+    scope: String,
+    /// The public page stating the fact.
+    source_url: String,
+    /// When the fact was checked against its source (ISO date).
+    as_of: String,
+}
+
+/// The disease's entry on a newborn-screening panel.
+#[derive(SimpleObject)]
+pub struct ScreeningEntry {
+    fact_id: ID,
+    /// e.g. `RUSP` (the US Recommended Uniform Screening Panel).
+    program: String,
+    /// `core` or `secondary`.
+    panel: String,
+    /// The condition as the panel names it.
+    condition: String,
+    condition_code: Option<String>,
+    jurisdiction: String,
+    source_url: String,
+    as_of: String,
+}
+
+pub(crate) fn organizations(facts: &[(String, Fact)]) -> Vec<PatientOrganization> {
+    facts
+        .iter()
+        .filter_map(|(id, f)| match f {
+            Fact::PatientOrganization(o) => Some(PatientOrganization {
+                fact_id: ID(id.clone()),
+                name: o.organization.clone(),
+                url: o.url.clone(),
+                country: o.country.clone(),
+                scope: o.scope.clone(),
+                source_url: o.source_url.clone(),
+                as_of: o.as_of.clone(),
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+pub(crate) fn screening(facts: &[(String, Fact)]) -> Vec<ScreeningEntry> {
+    facts
+        .iter()
+        .filter_map(|(id, f)| match f {
+            Fact::Screening(s) => Some(ScreeningEntry {
+                fact_id: ID(id.clone()),
+                program: s.program.clone(),
+                panel: s.panel.clone(),
+                condition: s.condition.clone(),
+                condition_code: s.condition_code.clone(),
+                jurisdiction: s.jurisdiction.clone(),
+                source_url: s.source_url.clone(),
+                as_of: s.as_of.clone(),
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// What a curator's change does.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "Action")]
+pub enum CurationAction {
+    /// A new fact.
+    Add,
+    /// New values for an existing fact (same kind and disease).
+    Correct,
+    /// The fact no longer holds; hidden, its history kept.
+    Retire,
+}
+
+/// One recorded change.
+pub struct CurationChange(pub Change);
+
+#[Object]
+impl CurationChange {
+    /// Position in the curation log, from 1.
+    async fn seq(&self) -> u64 {
+        self.0.seq
+    }
+    /// Seconds since the Unix epoch.
+    async fn at(&self) -> u64 {
+        self.0.at
+    }
+    /// The curator (their token's name).
+    async fn by(&self) -> &str {
+        &self.0.by
+    }
+    async fn why(&self) -> &str {
+        &self.0.why
+    }
+    /// The public source the change rests on.
+    async fn source(&self) -> &str {
+        &self.0.source
+    }
+    async fn action(&self) -> CurationAction {
+        self.0.action.into()
+    }
+    async fn fact_id(&self) -> ID {
+        ID(self.0.fact_id.clone())
+    }
+    /// The fact's values after the change (before it, for a retirement).
+    async fn fact(&self) -> Json<&Fact> {
+        Json(&self.0.fact)
+    }
+}
+
+/// A patient organization's values.
+#[derive(InputObject)]
+pub struct OrganizationInput {
+    name: String,
+    url: String,
+    country: Option<String>,
+    /// `international`, `national` or `regional`.
+    scope: String,
+    source_url: String,
+    /// ISO date the fact was checked against `sourceUrl`.
+    as_of: String,
+}
+
+/// A screening entry's values.
+#[derive(InputObject)]
+pub struct ScreeningInput {
+    program: String,
+    /// `core` or `secondary`.
+    panel: String,
+    condition: String,
+    condition_code: Option<String>,
+    jurisdiction: String,
+    source_url: String,
+    as_of: String,
+}
+
+/// A cross-reference's values.
+#[derive(InputObject)]
+pub struct XrefInput {
+    /// The other vocabulary's id, e.g. `DOID:0080177`.
+    xref: String,
+    /// e.g. `exactMatch`, `closeMatch`.
+    relation: String,
+}
+
+/// A change to one curated fact of a disease. Give the fact's values for
+/// `ADD` and `CORRECT` (exactly one of `organization`, `screening`, `xref`),
+/// and `factId` for `CORRECT` and `RETIRE`.
+#[derive(InputObject)]
+pub struct CurationInput {
+    action: CurationAction,
+    disease_id: ID,
+    fact_id: Option<ID>,
+    organization: Option<OrganizationInput>,
+    screening: Option<ScreeningInput>,
+    xref: Option<XrefInput>,
+    /// Why the change is made.
+    why: String,
+    /// The public source it rests on (a URL or a reference).
+    source: String,
+}
+
+fn require_curator(ctx: &Context<'_>) -> Result<String> {
+    match ctx.data_opt::<Role>().cloned().unwrap_or(Role::Anonymous) {
+        Role::Curator(name) | Role::Maintainer(name) => Ok(name),
+        Role::Anonymous => Err(ApiError::Unauthenticated.into_error()),
+        Role::Unknown | Role::Reader => {
+            Err(ApiError::Forbidden("this token may not change curated facts".into()).into_error())
+        }
+    }
+}
+
+fn bad(m: impl Into<String>) -> async_graphql::Error {
+    ApiError::BadUserInput(m.into()).into_error()
+}
+
+/// Checks a value the seed files' parser would check.
+fn check(field: &str, ok: bool, why: &str) -> Result<()> {
+    if ok {
+        Ok(())
+    } else {
+        Err(bad(format!("`{field}`: {why}")))
+    }
+}
+
+fn is_url(s: &str) -> bool {
+    s.starts_with("https://") || s.starts_with("http://")
+}
+
+fn is_date(s: &str) -> bool {
+    crate::ingest::fda::iso_date(s).as_deref() == Some(s)
+}
+
+impl CurationInput {
+    fn fact(self, disease: crate::curie::Curie) -> Result<Option<Fact>> {
+        let given = [
+            self.organization.is_some(),
+            self.screening.is_some(),
+            self.xref.is_some(),
+        ]
+        .iter()
+        .filter(|&&g| g)
+        .count();
+        if given > 1 {
+            return Err(bad("give one of `organization`, `screening`, `xref`"));
+        }
+        if let Some(o) = self.organization {
+            check("organization.url", is_url(&o.url), "not an http(s) URL")?;
+            check(
+                "organization.sourceUrl",
+                is_url(&o.source_url),
+                "not an http(s) URL",
+            )?;
+            check("organization.asOf", is_date(&o.as_of), "not an ISO date")?;
+            check(
+                "organization.scope",
+                ["international", "national", "regional"].contains(&o.scope.as_str()),
+                "expected international, national or regional",
+            )?;
+            return Ok(Some(Fact::PatientOrganization(OrganizationFact {
+                disease,
+                organization: o.name,
+                url: o.url,
+                country: o.country.filter(|c| !c.is_empty()),
+                scope: o.scope,
+                source_url: o.source_url,
+                as_of: o.as_of,
+            })));
+        }
+        if let Some(s) = self.screening {
+            check(
+                "screening.sourceUrl",
+                is_url(&s.source_url),
+                "not an http(s) URL",
+            )?;
+            check("screening.asOf", is_date(&s.as_of), "not an ISO date")?;
+            check(
+                "screening.panel",
+                ["core", "secondary"].contains(&s.panel.as_str()),
+                "expected core or secondary",
+            )?;
+            return Ok(Some(Fact::Screening(ScreeningFact {
+                disease,
+                program: s.program,
+                panel: s.panel,
+                condition: s.condition,
+                condition_code: s.condition_code.filter(|c| !c.is_empty()),
+                jurisdiction: s.jurisdiction,
+                source_url: s.source_url,
+                as_of: s.as_of,
+            })));
+        }
+        if let Some(x) = self.xref {
+            let id = crate::curie::Curie::parse(&x.xref)
+                .map_err(|e| bad(format!("`xref.xref`: {e}")))?;
+            return Ok(Some(Fact::Xref(XrefFact {
+                disease,
+                xref: id.to_string(),
+                relation: x.relation,
+            })));
+        }
+        Ok(None)
+    }
+}
+
+#[derive(Default)]
+pub struct CurationMutation;
+
+#[Object]
+impl CurationMutation {
+    /// Adds, corrects or retires a curated fact of a disease (curator or
+    /// maintainer token). The change is logged with who, when, why and its
+    /// source, and applies to every release served from now on.
+    async fn curate(&self, ctx: &Context<'_>, input: CurationInput) -> Result<CurationChange> {
+        let who = require_curator(ctx)?;
+        let kg = kg(ctx);
+        let id = crate::curie::Curie::parse(&input.disease_id)
+            .map_err(|e| bad(format!("`diseaseId`: {e}")))?;
+        let node = match kg.find_disease(&id) {
+            Lookup::Found(n) | Lookup::Redirected { node: n, .. } => n,
+            Lookup::Ambiguous(_) => return Err(bad(format!("{id} names several diseases"))),
+            Lookup::NotFound => {
+                return Err(ApiError::NotFound(format!("no disease has the id {id}")).into_error())
+            }
+        };
+        let current = facts(ctx, node);
+        let canonical = kg.disease(node).id.clone();
+        let (action, fact_id, why, source) = (
+            input.action,
+            input.fact_id.clone().map(|f| f.0),
+            input.why.clone(),
+            input.source.clone(),
+        );
+        let fact = input.fact(canonical)?;
+        let change = ctx
+            .data_unchecked::<Arc<Releases>>()
+            .curation()
+            .record(
+                curation::ChangeRequest {
+                    action: action.into(),
+                    fact_id,
+                    fact,
+                    by: who,
+                    why,
+                    source,
+                },
+                &current,
+            )
+            .map_err(|e| match e {
+                curation::CurationError::Invalid(m) => bad(m),
+                other => {
+                    tracing::error!("curation: {other}");
+                    ApiError::Internal.into_error()
+                }
+            })?;
+        Ok(CurationChange(change))
+    }
+}

@@ -1,0 +1,193 @@
+//! Curated fact files: patient organizations and newborn-screening panels.
+//!
+//! No public machine-readable source exists for either, so the project keeps
+//! them as tab-separated files, one fact per row, each with the public page
+//! that states it and the date it was checked. `#` lines are comments; the
+//! first other line is the header. The formats are documented at the top of
+//! each seed file under `data/curated/` and in `docs/DESIGN.md`.
+
+use super::{curie_field, for_each_line, split_row, IngestError, TsvHeader};
+use crate::curie::Curie;
+use std::path::Path;
+
+/// A patient organization serving the patients of a disease.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct OrganizationFact {
+    pub disease: Curie,
+    pub organization: String,
+    pub url: String,
+    /// ISO 3166-1 alpha-2 code of its seat; empty for international bodies.
+    pub country: Option<String>,
+    /// `international`, `national` or `regional`.
+    pub scope: String,
+    pub source_url: String,
+    /// The date the fact was checked against `source_url`.
+    pub as_of: String,
+}
+
+/// A disease's entry on a newborn-screening panel.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ScreeningFact {
+    pub disease: Curie,
+    /// e.g. `RUSP`.
+    pub program: String,
+    /// `core` or `secondary`.
+    pub panel: String,
+    /// The condition as the panel names it.
+    pub condition: String,
+    /// The panel's code for it, e.g. `PROP`.
+    pub condition_code: Option<String>,
+    /// e.g. `US`.
+    pub jurisdiction: String,
+    pub source_url: String,
+    pub as_of: String,
+}
+
+/// The rows of one curated file, with the line each came from.
+pub type Rows<T> = Vec<(usize, T)>;
+
+pub fn parse_organizations(path: &Path) -> Result<Rows<OrganizationFact>, IngestError> {
+    parse_rows(
+        path,
+        &[
+            "disease_id",
+            "organization",
+            "organization_url",
+            "country",
+            "scope",
+            "source_url",
+            "as_of",
+        ],
+        |f, line| {
+            let scope = f.required(4, line)?;
+            if !["international", "national", "regional"].contains(&scope) {
+                return Err(f.error(
+                    line,
+                    "scope",
+                    "expected international, national or regional",
+                ));
+            }
+            Ok(OrganizationFact {
+                disease: f.disease(line)?,
+                organization: f.required(1, line)?.to_string(),
+                url: f.url(2, line)?,
+                country: f.optional(3).map(str::to_string),
+                scope: scope.to_string(),
+                source_url: f.url(5, line)?,
+                as_of: f.date(6, line)?,
+            })
+        },
+    )
+}
+
+pub fn parse_screening(path: &Path) -> Result<Rows<ScreeningFact>, IngestError> {
+    parse_rows(
+        path,
+        &[
+            "disease_id",
+            "program",
+            "panel",
+            "condition",
+            "condition_code",
+            "jurisdiction",
+            "source_url",
+            "as_of",
+        ],
+        |f, line| {
+            let panel = f.required(2, line)?;
+            if !["core", "secondary"].contains(&panel) {
+                return Err(f.error(line, "panel", "expected core or secondary"));
+            }
+            Ok(ScreeningFact {
+                disease: f.disease(line)?,
+                program: f.required(1, line)?.to_string(),
+                panel: panel.to_string(),
+                condition: f.required(3, line)?.to_string(),
+                condition_code: f.optional(4).map(str::to_string),
+                jurisdiction: f.required(5, line)?.to_string(),
+                source_url: f.url(6, line)?,
+                as_of: f.date(7, line)?,
+            })
+        },
+    )
+}
+
+/// One row's fields by the position of their column in `names`.
+struct Fields<'a> {
+    path: &'a Path,
+    names: &'a [&'a str],
+    values: Vec<&'a str>,
+}
+
+impl Fields<'_> {
+    fn error(&self, line: usize, field: &str, reason: &str) -> IngestError {
+        IngestError::parse(self.path, line, format!("field `{field}`: {reason}"))
+    }
+
+    fn optional(&self, i: usize) -> Option<&str> {
+        Some(self.values[i].trim()).filter(|v| !v.is_empty())
+    }
+
+    fn required(&self, i: usize, line: usize) -> Result<&str, IngestError> {
+        self.optional(i)
+            .ok_or_else(|| self.error(line, self.names[i], "empty"))
+    }
+
+    fn disease(&self, line: usize) -> Result<Curie, IngestError> {
+        curie_field(self.path, line, self.names[0], self.required(0, line)?)
+    }
+
+    fn url(&self, i: usize, line: usize) -> Result<String, IngestError> {
+        let v = self.required(i, line)?;
+        if v.starts_with("https://") || v.starts_with("http://") {
+            Ok(v.to_string())
+        } else {
+            Err(self.error(line, self.names[i], "not an http(s) URL"))
+        }
+    }
+
+    fn date(&self, i: usize, line: usize) -> Result<String, IngestError> {
+        let v = self.required(i, line)?;
+        match super::fda::iso_date(v) {
+            Some(d) if d == v => Ok(d),
+            _ => Err(self.error(line, self.names[i], "not an ISO date (YYYY-MM-DD)")),
+        }
+    }
+}
+
+fn parse_rows<T>(
+    path: &Path,
+    names: &[&str],
+    mut row: impl FnMut(&Fields<'_>, usize) -> Result<T, IngestError>,
+) -> Result<Rows<T>, IngestError> {
+    let mut columns: Option<Vec<usize>> = None;
+    let mut out = Vec::new();
+    for_each_line(path, |line, text| {
+        if text.starts_with('#') || text.trim().is_empty() {
+            return Ok(());
+        }
+        let Some(cols) = &columns else {
+            let header = TsvHeader::new(text);
+            columns = Some(
+                names
+                    .iter()
+                    .map(|n| header.require(path, line, n))
+                    .collect::<Result<_, _>>()?,
+            );
+            return Ok(());
+        };
+        let width = cols.iter().max().map_or(0, |m| m + 1);
+        let all = split_row(path, line, text, width)?;
+        let fields = Fields {
+            path,
+            names,
+            values: cols.iter().map(|&c| all[c]).collect(),
+        };
+        out.push((line, row(&fields, line)?));
+        Ok(())
+    })?;
+    if columns.is_none() {
+        return Err(IngestError::parse(path, 1, "no header row"));
+    }
+    Ok(out)
+}

@@ -1,0 +1,363 @@
+//! The whole disease record over the real files: orphan designations, trials,
+//! patient organizations, screening, epidemiology, provenance, and the
+//! entity linker's measured precision.
+
+use crate::common::{kg, query, read_gz, run};
+use rarekg::graph::linker::Linked;
+use rarekg::graph::Lookup;
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, BTreeSet};
+
+#[test]
+fn bosentan_tracleer_is_designated_for_pulmonary_arterial_hypertension() {
+    let v = query(
+        r#"{ drug(id: "bosentan") { id genericName tradeNames
+              designations { designation dateDesignated status agency sourceLine
+                disease { id name } link { matchedName confidence method }
+                approvals { approvalDate labeledIndication } } } }"#,
+        json!({}),
+    );
+    let d = &v["drug"];
+    assert_eq!(d["id"], "DRUG:bosentan");
+    assert!(d["tradeNames"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("Tracleer")));
+    let pah = d["designations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["designation"] == "Treatment of pulmonary arterial hypertension")
+        .expect("the PAH designation");
+    assert_eq!(pah["disease"]["name"], "Pulmonary arterial hypertension");
+    assert_eq!(pah["link"]["method"], "exact");
+    assert_eq!(pah["dateDesignated"], "2000-10-06");
+    assert_eq!(pah["agency"], "FDA");
+    // Two approvals of the one designation (two rows of the export).
+    assert_eq!(pah["approvals"].as_array().unwrap().len(), 2, "{pah}");
+
+    // And from the disease's side, with FDA among its sources.
+    let id = pah["disease"]["id"].as_str().unwrap();
+    let p = query(
+        r#"query($id: ID!) { disease(id: $id) { designations(first: 500) { totalCount edges { node { drug { genericName } } } }
+              sources { name licence } } }"#,
+        json!({ "id": id }),
+    );
+    let drugs: Vec<&str> = p["disease"]["designations"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["drug"]["genericName"].as_str().unwrap())
+        .collect();
+    assert!(drugs.contains(&"bosentan"), "{drugs:?}");
+    let sources = p["disease"]["sources"].as_array().unwrap();
+    assert!(sources.iter().any(|s| s["name"] == "FDA OOPD"));
+}
+
+#[test]
+fn unlinked_designations_stay_visible_and_are_counted() {
+    let v = query(
+        r#"{ designationStats { total linked unlinked ambiguous shareLinked }
+             designations(linked: false, first: 5) { totalCount edges { node { designation disease { id } } } } }"#,
+        json!({}),
+    );
+    let s = &v["designationStats"];
+    let total = s["total"].as_u64().unwrap();
+    assert!(total > 1000, "{s}");
+    assert_eq!(
+        s["linked"].as_u64().unwrap() + s["unlinked"].as_u64().unwrap(),
+        total
+    );
+    assert_eq!(v["designations"]["totalCount"], s["unlinked"]);
+    for e in v["designations"]["edges"].as_array().unwrap() {
+        assert_eq!(e["node"]["disease"], Value::Null);
+    }
+}
+
+/// Wilson disease (ORPHA:905) is one of the 73 diseases the 317-trial set is
+/// keyed to.
+#[test]
+fn trials_of_the_317_set_are_listed_with_counts_made_from_the_file() {
+    let index: BTreeMap<String, Value> = serde_json::from_str(&read_gz(
+        "data/clinicaltrials/rare_metabolic_trials/clinical_trials_index.json.gz",
+    ))
+    .unwrap();
+    let keyed: BTreeMap<String, Value> = serde_json::from_str(&read_gz(
+        "data/clinicaltrials/rare_metabolic_trials/clinical_trials2diseases.json.gz",
+    ))
+    .unwrap();
+    let wilson: BTreeSet<&str> = keyed
+        .iter()
+        .filter(|(_, t)| {
+            t["diseases"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|d| d["orpha_code"] == "905")
+        })
+        .map(|(id, _)| id.as_str())
+        .collect();
+    let active_states = [
+        "RECRUITING",
+        "NOT_YET_RECRUITING",
+        "ENROLLING_BY_INVITATION",
+        "ACTIVE_NOT_RECRUITING",
+    ];
+    let active = wilson
+        .iter()
+        .filter(|id| active_states.contains(&index[**id]["overallStatus"].as_str().unwrap()))
+        .count();
+    assert!(wilson.len() > 10);
+
+    let v = query(
+        r#"{ disease(id: "ORPHA:905") { name trialCounts { active total }
+              trials(first: 500) { totalCount edges { node { nctId overallStatus phases
+                diseases { disease { id } link { method } } } } } } }"#,
+        json!({}),
+    );
+    let d = &v["disease"];
+    assert_eq!(d["name"], "Wilson disease");
+    assert_eq!(
+        d["trialCounts"]["total"],
+        wilson.len(),
+        "{}",
+        d["trialCounts"]
+    );
+    assert_eq!(d["trialCounts"]["active"], active);
+    let listed: BTreeSet<&str> = d["trials"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["nctId"].as_str().unwrap())
+        .collect();
+    assert_eq!(listed, wilson);
+    // One trial's status and phases as the file gives them.
+    let first = wilson.iter().next().unwrap();
+    let node = d["trials"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["node"])
+        .find(|n| n["nctId"] == *first)
+        .unwrap();
+    assert_eq!(node["overallStatus"], index[*first]["overallStatus"]);
+    assert_eq!(node["phases"], index[*first]["phases"]);
+
+    // Filters: only recruiting phase 3 trials.
+    let f = query(
+        r#"{ disease(id: "ORPHA:905") { trials(status: [RECRUITING], phase: [PHASE3], first: 500) { edges { node { overallStatus phases } } } } }"#,
+        json!({}),
+    );
+    for e in f["disease"]["trials"]["edges"].as_array().unwrap() {
+        assert_eq!(e["node"]["overallStatus"], "RECRUITING");
+        assert!(e["node"]["phases"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("PHASE3")));
+    }
+}
+
+#[test]
+fn a_full_v2_study_is_linked_through_its_conditions() {
+    let v = query(
+        r#"{ trial(nctId: "NCT06171568") { nctId overallStatus studyType enrollment startDate sponsor lastUpdate conditions } }"#,
+        json!({}),
+    );
+    let t = &v["trial"];
+    assert_eq!(t["overallStatus"], "NOT_YET_RECRUITING");
+    assert_eq!(t["enrollment"], 400);
+    assert_eq!(t["startDate"], "2024-02-01");
+    assert_eq!(t["lastUpdate"], "2023-12-14");
+    assert_eq!(
+        crate::common::error_code(r#"{ trial(nctId: "12345") { nctId } }"#, json!({})),
+        "BAD_USER_INPUT"
+    );
+}
+
+#[test]
+fn polymyositis_has_prevalence_onset_and_curated_organizations() {
+    let v = query(
+        r#"{ disease(id: "ORPHA:732") { name
+              prevalences { kind class geographic }
+              onset { label }
+              patientOrganizations { factId name url country scope sourceUrl asOf }
+              screening { program }
+              sources { name release licence } } }"#,
+        json!({}),
+    );
+    let d = &v["disease"];
+    assert!(d["prevalences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["kind"] == "Annual incidence" && p["class"] == "1-9 / 1 000 000"));
+    assert!(d["onset"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|o| o["label"] == "Adult"));
+    let orgs = d["patientOrganizations"].as_array().unwrap();
+    let tma = orgs
+        .iter()
+        .find(|o| o["name"] == "The Myositis Association")
+        .expect("TMA serves polymyositis");
+    assert_eq!(tma["url"], "https://www.myositis.org");
+    assert_eq!(tma["country"], "US");
+    assert!(orgs.iter().any(|o| o["name"] == "Myositis UK"));
+    assert_eq!(d["screening"], json!([]));
+    let sources = d["sources"].as_array().unwrap();
+    let curated = sources
+        .iter()
+        .find(|s| s["name"] == "rarekg curated")
+        .unwrap();
+    assert!(curated["licence"].as_str().unwrap().contains("CC BY 4.0"));
+    let orphanet = sources.iter().find(|s| s["name"] == "Orphanet").unwrap();
+    assert!(orphanet["licence"].as_str().unwrap().contains("CC BY 4.0"));
+}
+
+#[test]
+fn newborn_screening_lists_the_rusp_core_conditions() {
+    let v = query(
+        r#"{ disease(id: "ORPHA:35") { name screening { program panel condition conditionCode jurisdiction sourceUrl } } }"#,
+        json!({}),
+    );
+    let s = &v["disease"]["screening"][0];
+    assert_eq!(v["disease"]["name"], "Propionic acidemia");
+    assert_eq!(s["program"], "RUSP");
+    assert_eq!(s["panel"], "core");
+    assert_eq!(s["conditionCode"], "PROP");
+}
+
+/// The hand-checked sample in `tests/fixtures/linker_sample.tsv`: the
+/// linker's precision (links to the disease the text names / links made)
+/// must be at least 95%.
+#[test]
+fn the_linker_is_precise_on_the_hand_checked_sample() {
+    let kg = kg();
+    let linker = rarekg::graph::records::disease_linker(&kg);
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/linker_sample.tsv"),
+    )
+    .unwrap();
+    let mut per_kind: BTreeMap<String, (usize, usize, usize)> = BTreeMap::new();
+    let mut wrong = Vec::new();
+    for line in text.lines().filter(|l| !l.starts_with('#')).skip(1) {
+        let f: Vec<&str> = line.split('\t').collect();
+        let (kind, text, expected) = (f[0], f[1], f[2]);
+        // Several ids where the text names several diseases: any is right.
+        let expected: Vec<_> = expected
+            .split('|')
+            .filter(|id| !id.is_empty())
+            .map(
+                |id| match kg.find_disease(&rarekg::curie::Curie::parse(id).unwrap()) {
+                    Lookup::Found(n) => n,
+                    other => panic!("fixture id {id}: {other:?}"),
+                },
+            )
+            .collect();
+        let e = per_kind.entry(kind.to_string()).or_default();
+        e.0 += 1;
+        if let Linked::Linked(l) = linker.link(text) {
+            e.1 += 1;
+            if expected.contains(&l.disease) {
+                e.2 += 1;
+            } else {
+                wrong.push(format!("{text} -> {}", l.matched_name));
+            }
+        }
+    }
+    let (rows, made, right) = per_kind
+        .values()
+        .fold((0, 0, 0), |a, v| (a.0 + v.0, a.1 + v.1, a.2 + v.2));
+    for (k, (n, m, r)) in &per_kind {
+        println!(
+            "{k}: {n} texts, {m} linked ({:.0}%), precision {:.1}%",
+            100.0 * *m as f64 / *n as f64,
+            100.0 * *r as f64 / *m as f64
+        );
+    }
+    assert!(rows >= 100 && per_kind.values().all(|v| v.0 >= 50));
+    let precision = right as f64 / made as f64;
+    assert!(
+        precision >= 0.95,
+        "precision {precision:.3}; wrong: {wrong:#?}"
+    );
+    // Not at the cost of linking nothing.
+    assert!(made as f64 / rows as f64 > 0.4);
+}
+
+#[test]
+fn malformed_rows_name_file_line_and_field() {
+    use rarekg::ingest::{ctgov, curated, fda};
+    let dir = std::env::temp_dir().join(format!("rarekg-bad-rows-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let write = |name: &str, text: &str| {
+        let p = dir.join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    };
+    let csv = read_gz("data/fda/FDA_oopd_approved_2025.csv.gz");
+    let mut lines: Vec<&str> = csv.lines().collect();
+    let broken = lines[1].replacen(",2000-10-06,", ",20X0-10-06,", 1);
+    assert_ne!(broken, lines[1]);
+    lines[1] = &broken;
+    let e = fda::parse(&write("fda.csv", &lines.join("\n")))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("fda.csv:2:") && e.contains("Date Designated"),
+        "{e}"
+    );
+
+    let tsv = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("data/curated/patient_organizations.tsv"),
+    )
+    .unwrap();
+    let bad = tsv.replacen("\tnational\t", "\tplanetary\t", 1);
+    let line = bad
+        .lines()
+        .position(|l| l.contains("\tplanetary\t"))
+        .unwrap()
+        + 1;
+    let e = curated::parse_organizations(&write("orgs.tsv", &bad))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains(&format!("orgs.tsv:{line}:")) && e.contains("scope"),
+        "{e}"
+    );
+
+    let json = "{\n  \"NCT06472557\": {\n    \"nctId\": \"NCT06472557\",\n    \"enrollment\": \"many\"\n  }\n}\n";
+    let e = ctgov::parse(&write("trials.json", json))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("trials.json:4:") && e.contains("NCT06472557.enrollment"),
+        "{e}"
+    );
+    let json = "{\"NCT06472557\": {\"nctId\": \"NCT06472557\", \"overallStatus\": \"DONE\"}}";
+    let e = ctgov::parse(&write("status.json", json))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("overallStatus") && e.contains("DONE"), "{e}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn the_full_polymyositis_page_is_one_query() {
+    let q = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/disease_page_record.graphql"),
+    )
+    .unwrap();
+    let resp = run(&q, json!({ "id": "ORPHA:732" }));
+    assert!(resp.errors.is_empty(), "{:?}", resp.errors);
+    let v = resp.data.into_json().unwrap();
+    let d = &v["disease"];
+    assert_eq!(d["name"], "Polymyositis");
+    assert_eq!(d["phenotypes"]["totalCount"], 60);
+    assert!(!d["patientOrganizations"].as_array().unwrap().is_empty());
+    assert!(d["trialCounts"]["total"].is_number());
+    assert!(d["designations"]["totalCount"].is_number());
+    assert!(d["sources"].as_array().unwrap().len() >= 3);
+}
