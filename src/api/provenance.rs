@@ -27,6 +27,10 @@ impl SourceInfo {
     async fn licence(&self) -> &'static str {
         self.0.licence()
     }
+    /// The attribution its licence asks for (CC BY 4.0 sources require it).
+    async fn attribution(&self) -> &'static str {
+        self.0.attribution()
+    }
     /// Home page of the source.
     async fn url(&self) -> &'static str {
         self.0.url()

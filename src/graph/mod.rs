@@ -19,6 +19,7 @@ use csr::Csr;
 use model::*;
 
 use crate::curie::Curie;
+use crate::ingest::orphanet_epidemiology::EpidemiologyRow;
 use crate::ingest::{self, IngestError};
 use petgraph::graph::Graph;
 use std::collections::{BTreeMap, HashMap};
@@ -49,6 +50,8 @@ pub struct DataPaths {
     pub organizations: PathBuf,
     /// Curated newborn-screening panel entries.
     pub screening: PathBuf,
+    /// Orphadata epidemiology CSV (validation status, mean values).
+    pub orphanet_epidemiology: PathBuf,
 }
 
 impl DataPaths {
@@ -86,6 +89,7 @@ impl DataPaths {
             trials: json_files(&d.join("clinicaltrials")),
             organizations: d.join("curated/patient_organizations.tsv"),
             screening: d.join("curated/newborn_screening.tsv"),
+            orphanet_epidemiology: d.join("orphanet/epidemiology_of_rare_diseases.csv.gz"),
         }
     }
 
@@ -252,7 +256,10 @@ impl KnowledgeGraph {
     /// the pages back in) slowed each reload by a growing amount.
     pub(crate) fn load_untrimmed(paths: &DataPaths) -> Result<KnowledgeGraph, IngestError> {
         let bundle = std::thread::scope(
-            |s| -> Result<(SourceBundle, records::RecordSources), IngestError> {
+            |s| -> Result<
+                (SourceBundle, records::RecordSources, Vec<EpidemiologyRow>),
+                IngestError,
+            > {
                 let hpo = s.spawn(|| ingest::obo::parse(&paths.hpo));
                 let hpoa = s.spawn(|| ingest::hpoa::parse(&paths.hpoa));
                 let g2p = s.spawn(|| ingest::genes_to_phenotype::parse(&paths.genes_to_phenotype));
@@ -276,6 +283,8 @@ impl KnowledgeGraph {
                         )),
                     })
                 });
+                let epidemiology =
+                    s.spawn(|| ingest::orphanet_epidemiology::parse(&paths.orphanet_epidemiology));
                 let mondo = s.spawn(|| -> Result<_, IngestError> {
                     let terms = ingest::mondo::parse_terms(&paths.mondo_terms)?;
                     let edges = ingest::mondo::parse_subclass_edges(&paths.mondo_edges)?;
@@ -295,6 +304,7 @@ impl KnowledgeGraph {
                 let (terms, edges, maps) = join(mondo.join())?;
                 let hgnc = join(hgnc.join())?;
                 let records = join(records.join())?;
+                let epidemiology = join(epidemiology.join())?;
                 Ok((
                     SourceBundle {
                         hpo: (paths.hpo.clone(), hpo),
@@ -307,16 +317,55 @@ impl KnowledgeGraph {
                         hgnc: (paths.hgnc.clone(), hgnc),
                     },
                     records,
+                    epidemiology,
                 ))
             },
         )?;
         tracing::debug!(rss_mib = rss_mib(), "sources parsed");
-        let (bundle, record_sources) = bundle;
+        let (bundle, record_sources, epidemiology) = bundle;
         let mut kg = builder::build(bundle)?;
+        kg.complete_prevalences(&epidemiology);
         let (records, releases) = records::build(&kg, record_sources)?;
         kg.records = records;
         kg.sources.extend(releases);
         Ok(kg)
+    }
+
+    /// Adds the validation status (and a missing mean value) of Orphadata's
+    /// epidemiology file to the packets' prevalences, matched by ORPHA code,
+    /// type, class, geography and source.
+    fn complete_prevalences(&mut self, rows: &[EpidemiologyRow]) {
+        let mut by_code: HashMap<&str, Vec<&EpidemiologyRow>> = HashMap::new();
+        for r in rows {
+            by_code.entry(r.orpha_code.as_str()).or_default().push(r);
+        }
+        for n in self.disease_range.clone() {
+            let Node::Disease(d) = &mut self.graph[NodeId::new(n as usize)] else {
+                continue;
+            };
+            let Some(candidates) = d
+                .equivalent_ids
+                .iter()
+                .filter(|id| id.prefix() == crate::curie::Prefix::Orpha)
+                .find_map(|id| by_code.get(id.local()))
+            else {
+                continue;
+            };
+            for p in &mut d.prevalences {
+                let found = candidates.iter().find(|r| {
+                    r.kind == p.kind
+                        && r.class == p.class
+                        && r.geographic == p.geographic
+                        && r.source == p.reference
+                });
+                if let Some(r) = found {
+                    p.validation_status = r.validation_status.clone();
+                    if p.mean_value.is_none() {
+                        p.mean_value = r.mean_value.clone();
+                    }
+                }
+            }
+        }
     }
 
     pub fn node(&self, n: NodeId) -> &Node {

@@ -78,6 +78,25 @@ impl Source {
         }
     }
 
+    /// The attribution the licence asks users to give.
+    pub fn attribution(self) -> &'static str {
+        match self {
+            Source::Hpo | Source::Hpoa | Source::GenesToPhenotype => {
+                "This service uses the Human Phenotype Ontology (version: this source's `release`). Find out more at https://hpo.jax.org/ (Köhler S. et al., The Human Phenotype Ontology in 2024, Nucleic Acids Res. 2024)."
+            }
+            Source::Orphanet => {
+                "Orphanet: an online rare disease and orphan drug data base. © INSERM 1999. Available on http://www.orpha.net. Data from Orphadata (https://www.orphadata.com), CC BY 4.0."
+            }
+            Source::Mondo => {
+                "Mondo Disease Ontology, Monarch Initiative, https://mondo.monarchinitiative.org/ (CC BY 4.0); SSSOM mappings CC0 1.0."
+            }
+            Source::Hgnc => "HGNC Database, HUGO Gene Nomenclature Committee (HGNC), https://www.genenames.org",
+            Source::Fda => "US Food and Drug Administration, Orphan Drug Product designation database (public domain).",
+            Source::ClinicalTrials => "ClinicalTrials.gov, US National Library of Medicine (public domain).",
+            Source::Curated => "rarekg curated facts (CC BY 4.0); each fact cites its public source.",
+        }
+    }
+
     pub fn url(self) -> &'static str {
         match self {
             Source::Hpo | Source::Hpoa | Source::GenesToPhenotype => "https://hpo.jax.org/",

@@ -119,7 +119,8 @@ pub fn parse(path: &Path) -> Result<Vec<DesignationRow>, IngestError> {
     Ok(rows)
 }
 
-fn csv_error(path: &Path, e: &csv::Error) -> IngestError {
+/// A CSV reader's error at its line.
+pub(crate) fn csv_error(path: &Path, e: &csv::Error) -> IngestError {
     let line = e.position().map_or(1, |p| p.line() as usize);
     IngestError::parse(path, line, format!("malformed CSV: {e}"))
 }

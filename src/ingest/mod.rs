@@ -13,6 +13,7 @@ pub mod hgnc;
 pub mod hpoa;
 pub mod mondo;
 pub mod obo;
+pub mod orphanet_epidemiology;
 pub mod orphapacket;
 
 use std::collections::HashMap;

@@ -61,3 +61,43 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+#[test]
+fn import_trials_validates_and_copies_v2_records() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = std::env::temp_dir().join(format!("rarekg-import-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let study = repo.join("data/clinicaltrials/studies/NCT06171568.json.gz");
+    let data_dir = dir.join("var");
+    let out = rarekg(&[
+        "import-trials",
+        study.to_str().unwrap(),
+        "--data-dir",
+        data_dir.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("NCT06171568.json.gz: 1 trials"));
+    assert!(data_dir.join("trials/NCT06171568.json.gz").is_file());
+
+    // A record with a bad member is refused with file, line and member.
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, "{\"studies\": [\n  {\"protocolSection\": {\"designModule\": {\"phases\": \"PHASE2\"}}}\n]}\n").unwrap();
+    let out = rarekg(&[
+        "import-trials",
+        bad.to_str().unwrap(),
+        "--data-dir",
+        data_dir.to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad.json:2:") && err.contains("designModule.phases"),
+        "{err}"
+    );
+    assert!(!data_dir.join("trials/bad.json").exists());
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -178,19 +178,25 @@ fn a_full_v2_study_is_linked_through_its_conditions() {
 fn polymyositis_has_prevalence_onset_and_curated_organizations() {
     let v = query(
         r#"{ disease(id: "ORPHA:732") { name
-              prevalences { kind class geographic }
+              prevalences { kind class geographic validationStatus meanValue reference }
               onset { label }
               patientOrganizations { factId name url country scope sourceUrl asOf }
               screening { program }
-              sources { name release licence } } }"#,
+              sources { name release licence attribution } } }"#,
         json!({}),
     );
     let d = &v["disease"];
-    assert!(d["prevalences"]
+    // From the packets, completed by Orphadata's epidemiology file.
+    let europe = d["prevalences"]
         .as_array()
         .unwrap()
         .iter()
-        .any(|p| p["kind"] == "Annual incidence" && p["class"] == "1-9 / 1 000 000"));
+        .find(|p| p["kind"] == "Annual incidence" && p["geographic"] == "Europe")
+        .expect("the European incidence");
+    assert_eq!(europe["class"], "1-9 / 1 000 000");
+    assert_eq!(europe["validationStatus"], "Validated");
+    assert_eq!(europe["meanValue"], "0.585");
+    assert_eq!(europe["reference"], "ORPHANET");
     assert!(d["onset"]
         .as_array()
         .unwrap()
@@ -213,6 +219,10 @@ fn polymyositis_has_prevalence_onset_and_curated_organizations() {
     assert!(curated["licence"].as_str().unwrap().contains("CC BY 4.0"));
     let orphanet = sources.iter().find(|s| s["name"] == "Orphanet").unwrap();
     assert!(orphanet["licence"].as_str().unwrap().contains("CC BY 4.0"));
+    assert!(orphanet["attribution"]
+        .as_str()
+        .unwrap()
+        .contains("© INSERM 1999"));
 }
 
 #[test]
