@@ -324,8 +324,10 @@ impl KnowledgeGraph {
         tracing::debug!(rss_mib = rss_mib(), "sources parsed");
         let (bundle, record_sources, epidemiology) = bundle;
         let mut kg = builder::build(bundle)?;
+        tracing::debug!(rss_mib = rss_mib(), "core graph built");
         kg.complete_prevalences(&epidemiology);
         let (records, releases) = records::build(&kg, record_sources)?;
+        tracing::debug!(rss_mib = rss_mib(), "records linked");
         kg.records = records;
         kg.sources.extend(releases);
         Ok(kg)
