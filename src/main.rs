@@ -83,7 +83,9 @@ enum Command {
         /// The new file (plain or gzipped, as published), sent as an upload.
         file: PathBuf,
         /// Which source it is: hpo, hpoa, genes_to_phenotype, orphanet, ordo,
-        /// mondo_terms, mondo_edges or hgnc.
+        /// mondo_terms, mondo_edges, a MONDO mapping set (mondo_omim,
+        /// mondo_orphanet, ...), hgnc, fda, patient_organizations or
+        /// screening.
         #[arg(long, default_value = "hpo", value_parser = parse_source)]
         source: ReloadSource,
         /// The server's base URL.

@@ -371,3 +371,23 @@ fn the_full_polymyositis_page_is_one_query() {
     assert!(d["designations"]["totalCount"].is_number());
     assert!(d["sources"].as_array().unwrap().len() >= 3);
 }
+
+#[test]
+fn trials_link_to_designated_drugs_through_their_interventions() {
+    let v = query(
+        r#"{ drug(id: "omaveloxolone") { tradeNames designations { disease { name } }
+              trials(first: 10) { edges { node { nctId interventions { kind name } drugs { id } } } } } }"#,
+        json!({}),
+    );
+    let d = &v["drug"];
+    assert_eq!(d["tradeNames"], json!(["Skyclarys"]));
+    assert_eq!(d["designations"][0]["disease"]["name"], "Friedreich ataxia");
+    let trial = &d["trials"]["edges"][0]["node"];
+    assert_eq!(trial["nctId"], "NCT06953583");
+    assert!(trial["interventions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|i| i["name"] == "Omaveloxolone" && i["kind"] == "DRUG"));
+    assert_eq!(trial["drugs"], json!([{ "id": "DRUG:omaveloxolone" }]));
+}
