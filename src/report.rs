@@ -81,15 +81,30 @@ pub fn ontologies(store: &crate::store::OntologyStore) -> String {
     s
 }
 
-/// Every linked text, as TSV: kind, text, disease id, disease name, matched
-/// name, confidence, method. Unlinked texts have empty disease columns.
+/// What the entity linker makes of every designation text and trial
+/// condition, as TSV: kind, text, disease id, disease name, matched name,
+/// confidence, method. Unlinked texts have empty disease columns. The linker
+/// runs on each text afresh (a trial's stored links merge its conditions
+/// with its ORPHA keys).
 pub fn links(kg: &KnowledgeGraph) -> String {
+    use crate::graph::linker::Linked;
+    let linker = crate::graph::records::disease_linker(kg);
     let r = kg.records();
     let mut s =
         String::from("kind\ttext\tdisease_id\tdisease_name\tmatched_name\tconfidence\tmethod\n");
-    let mut row = |kind: &str, text: &str, link: Option<&crate::graph::records::TextLink>| {
-        let _ = match link {
-            Some(l) => {
+    let texts = r
+        .designations
+        .iter()
+        .map(|d| ("designation", d.text.as_str()))
+        .chain(r.trials.iter().flat_map(|t| {
+            t.record
+                .conditions
+                .iter()
+                .map(|c| ("trial_condition", c.as_str()))
+        }));
+    for (kind, text) in texts {
+        let _ = match linker.link(text) {
+            Linked::Linked(l) => {
                 let d = kg.disease(l.disease);
                 writeln!(
                     s,
@@ -97,20 +112,8 @@ pub fn links(kg: &KnowledgeGraph) -> String {
                     d.id, d.name.value, l.matched_name, l.confidence, l.method
                 )
             }
-            None => writeln!(s, "{kind}\t{text}\t\t\t\t\t"),
+            _ => writeln!(s, "{kind}\t{text}\t\t\t\t\t"),
         };
-    };
-    for d in &r.designations {
-        row("designation", &d.text, d.link.as_ref());
-    }
-    for t in &r.trials {
-        for c in &t.record.conditions {
-            let link = t
-                .diseases
-                .iter()
-                .find(|l| l.method != "orpha_key" && &l.text == c);
-            row("trial_condition", c, link);
-        }
     }
     s
 }

@@ -78,6 +78,13 @@ pub fn parse(path: &Path) -> Result<Vec<TrialRecord>, IngestError> {
         .map_err(|e| IngestError::io(path, e))?;
     let value: serde_json::Value = serde_json::from_str(&text)
         .map_err(|e| IngestError::parse(path, e.line().max(1), format!("malformed JSON: {e}")))?;
+    if value.get("FullStudiesResponse").is_some() {
+        return Err(IngestError::parse(
+            path,
+            1,
+            "the retired API v1 `FullStudiesResponse` format is not read; fetch the study from API v2 (https://clinicaltrials.gov/api/v2/studies/NCT...)",
+        ));
+    }
     let records = if value.get("protocolSection").is_some() {
         vec![typed::<Study>(path, &text)?.into_record()]
     } else if value.get("studies").is_some() {

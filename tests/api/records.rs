@@ -238,15 +238,16 @@ fn newborn_screening_lists_the_rusp_core_conditions() {
     assert_eq!(s["conditionCode"], "PROP");
 }
 
-/// The hand-checked sample in `tests/fixtures/linker_sample.tsv`: the
-/// linker's precision (links to the disease the text names / links made)
-/// must be at least 95%.
-#[test]
-fn the_linker_is_precise_on_the_hand_checked_sample() {
+/// Precision (links to the disease the text names / links made) and share
+/// linked of the linker on a hand-checked fixture, per kind; panics with the
+/// wrong links when the precision is under `min`.
+fn linker_precision(fixture: &str, min: f64) {
     let kg = kg();
     let linker = rarekg::graph::records::disease_linker(&kg);
     let text = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/linker_sample.tsv"),
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(fixture),
     )
     .unwrap();
     let mut per_kind: BTreeMap<String, (usize, usize, usize)> = BTreeMap::new();
@@ -281,19 +282,42 @@ fn the_linker_is_precise_on_the_hand_checked_sample() {
         .fold((0, 0, 0), |a, v| (a.0 + v.0, a.1 + v.1, a.2 + v.2));
     for (k, (n, m, r)) in &per_kind {
         println!(
-            "{k}: {n} texts, {m} linked ({:.0}%), precision {:.1}%",
+            "{fixture} {k}: {n} texts, {m} linked ({:.0}%), precision {:.1}%",
             100.0 * *m as f64 / *n as f64,
             100.0 * *r as f64 / *m as f64
         );
     }
     assert!(rows >= 100 && per_kind.values().all(|v| v.0 >= 50));
     let precision = right as f64 / made as f64;
+    println!(
+        "{fixture}: precision {:.1}% of {made} links",
+        100.0 * precision
+    );
     assert!(
-        precision >= 0.95,
-        "precision {precision:.3}; wrong: {wrong:#?}"
+        precision >= min,
+        "{fixture}: precision {precision:.3}; wrong: {wrong:#?}"
     );
     // Not at the cost of linking nothing.
     assert!(made as f64 / rows as f64 > 0.4);
+}
+
+/// The sample the linker's rules were tuned on: the 95% target holds.
+#[test]
+fn the_linker_is_precise_on_the_hand_checked_sample() {
+    linker_precision("linker_sample.tsv", 0.95);
+}
+
+/// A sample drawn and checked after the rules were final. Measured at
+/// 93.2% (55 of 59 links), under the 95% target: the four wrong links are
+/// whole-text matches of MONDO synonyms that belong to a narrower or
+/// neighbouring disease ("pancreatic cancer" for familial pancreatic
+/// carcinoma, "acid lipase deficiency" for Wolman disease), which the
+/// vendored MONDO TSV cannot tell apart because it carries no synonym
+/// scopes. This guards against regressions until exact-scope synonyms are
+/// loaded (issue 4 stays open on this point).
+#[test]
+fn the_linker_precision_on_a_held_out_sample() {
+    linker_precision("linker_heldout.tsv", 0.93);
 }
 
 #[test]
@@ -344,6 +368,16 @@ fn malformed_rows_name_file_line_and_field() {
         .to_string();
     assert!(
         e.contains("trials.json:4:") && e.contains("NCT06472557.enrollment"),
+        "{e}"
+    );
+    let e = ctgov::parse(&write(
+        "v1.json",
+        "{\"FullStudiesResponse\": {\"APIVrs\": \"1.01.05\"}}",
+    ))
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("v1.json:1:") && e.contains("FullStudiesResponse"),
         "{e}"
     );
     let json = "{\"NCT06472557\": {\"nctId\": \"NCT06472557\", \"overallStatus\": \"DONE\"}}";
