@@ -59,6 +59,14 @@ pub fn counts(kg: &KnowledgeGraph) -> String {
         ),
         ("clinical trials", r.trials.len()),
         ("  linked to a disease", linked_trials),
+        (
+            "  unconfirmed ORPHA keys",
+            r.trials
+                .iter()
+                .flat_map(|t| &t.diseases)
+                .filter(|l| l.method == "orpha_key_unconfirmed")
+                .count(),
+        ),
         ("patient organizations", r.organizations.len()),
         ("screening entries", r.screening.len()),
     ] {

@@ -159,7 +159,9 @@ pub struct LinkInfo<'a> {
     matched_name: &'a str,
     /// 0..1: 1 for an exact name or an ORPHA key, lower for looser matches.
     confidence: f32,
-    /// `exact`, `synonym`, `tokens`, `contained` or `orpha_key`.
+    /// `exact`, `synonym`, `tokens`, `contained`, `orpha_key` (a file's ORPHA
+    /// key, confirmed by a condition or the title) or `orpha_key_unconfirmed`
+    /// (the file's key alone; confidence 0.5).
     method: &'a str,
 }
 

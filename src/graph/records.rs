@@ -58,7 +58,9 @@ pub struct TextLink {
     pub disease: NodeId,
     pub confidence: f32,
     pub matched_name: String,
-    /// `exact`, `synonym`, `tokens`, `contained`, or `orpha_key`.
+    /// `exact`, `synonym`, `tokens`, `contained`, `orpha_key` (a file's
+    /// ORPHA key, confirmed by a condition or the title), or
+    /// `orpha_key_unconfirmed` (confidence 0.5).
     pub method: &'static str,
     /// The text that was linked.
     pub text: String,
@@ -347,7 +349,7 @@ pub(crate) fn build(
                         disease: n,
                         confidence: 1.0,
                         matched_name: kg.disease(n).name.value.clone(),
-                        method: "orpha_key",
+                        method: "orpha_key_pending",
                         text: id.to_string(),
                     });
                 }
@@ -355,9 +357,38 @@ pub(crate) fn build(
         }
         for condition in &record.conditions {
             if let (Some(l), _) = text_link(linker.link(condition), condition) {
-                if !diseases.iter().any(|d| d.disease == l.disease) {
-                    diseases.push(l);
+                match diseases.iter_mut().find(|d| d.disease == l.disease) {
+                    // An ORPHA key the conditions confirm.
+                    Some(known) if known.method == "orpha_key_pending" => {
+                        known.method = "orpha_key"
+                    }
+                    Some(_) => {}
+                    None => diseases.push(l),
                 }
+            }
+        }
+        // An ORPHA key that neither a condition nor the title confirms is
+        // kept (the file asserts it) but flagged: the 317-trial set keys
+        // some trials to diseases they do not study.
+        let title = super::linker::normalise(&format!(
+            "{} {}",
+            record.brief_title.as_deref().unwrap_or(""),
+            record.official_title.as_deref().unwrap_or("")
+        ));
+        for l in diseases
+            .iter_mut()
+            .filter(|l| l.method == "orpha_key_pending")
+        {
+            let d = kg.disease(l.disease);
+            let named = std::iter::once(&d.name.value)
+                .chain(d.synonyms.iter().map(|s| &s.value))
+                .map(|n| super::linker::normalise(n))
+                .any(|n| !n.is_empty() && format!(" {title} ").contains(&format!(" {n} ")));
+            if named {
+                l.method = "orpha_key";
+            } else {
+                l.method = "orpha_key_unconfirmed";
+                l.confidence = 0.5;
             }
         }
         let mut drugs: Vec<u32> = record

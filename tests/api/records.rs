@@ -142,6 +142,32 @@ fn trials_of_the_317_set_are_listed_with_counts_made_from_the_file() {
         .unwrap();
     assert_eq!(node["overallStatus"], index[*first]["overallStatus"]);
     assert_eq!(node["phases"], index[*first]["phases"]);
+    // The file keys some trials to Wilson disease that do not study it (a
+    // migraine trial): they are kept, flagged as unconfirmed.
+    let method = |nct: &str| {
+        d["trials"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| &e["node"])
+            .find(|n| n["nctId"] == nct)
+            .unwrap()["diseases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["disease"]["id"] == "MONDO:0010200")
+            .map(|x| x["link"]["method"].as_str().unwrap().to_string())
+    };
+    assert_eq!(
+        method("NCT05239858").as_deref(),
+        Some("orpha_key"),
+        "the iWilson registry"
+    );
+    assert_eq!(
+        method("NCT04396236").as_deref(),
+        Some("orpha_key_unconfirmed"),
+        "a migraine trial"
+    );
 
     // Filters: only recruiting phase 3 trials.
     let f = query(
