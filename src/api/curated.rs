@@ -4,7 +4,7 @@
 use super::error::ApiError;
 use super::kg;
 use super::release::Role;
-use crate::curation::{self, Action, Change, Fact, XrefFact};
+use crate::curation::{self, Action, Change, Fact, FactKind, XrefFact};
 use crate::graph::model::NodeId;
 use crate::graph::{KnowledgeGraph, Lookup};
 use crate::ingest::curated::{OrganizationFact, ScreeningFact};
@@ -12,39 +12,44 @@ use crate::release::Releases;
 use async_graphql::{Context, Enum, InputObject, Json, Object, Result, SimpleObject, ID};
 use std::sync::Arc;
 
-/// The facts of a disease as served: the release's seed facts with every
-/// curator's change applied.
-pub(crate) fn facts(ctx: &Context<'_>, disease: NodeId) -> Vec<(String, Fact)> {
+/// The facts of `kinds` of a disease as served: the release's seed facts
+/// with every curator's change applied. Each field asks only for its kind.
+pub(crate) fn facts(ctx: &Context<'_>, disease: NodeId, kinds: &[FactKind]) -> Vec<(String, Fact)> {
     let kg = kg(ctx);
     let releases = ctx.data_unchecked::<Arc<Releases>>();
-    let changes = releases
+    let mut changes = releases
         .curation()
         .changes_for(&kg.disease(disease).equivalent_ids);
-    curation::effective(seed(kg, disease), &changes)
+    changes.retain(|c| kinds.contains(&c.fact.kind()));
+    curation::effective(seed(kg, disease, kinds), &changes)
 }
 
-fn seed(kg: &KnowledgeGraph, disease: NodeId) -> Vec<(String, Fact)> {
+fn seed(kg: &KnowledgeGraph, disease: NodeId, kinds: &[FactKind]) -> Vec<(String, Fact)> {
     let r = kg.records();
     let d = kg.disease(disease);
-    let orgs = r
-        .organizations_of(disease)
-        .iter()
-        .map(|&i| Fact::PatientOrganization(r.organizations[i as usize].1.clone()));
-    let screening = r
-        .screening_of(disease)
-        .iter()
-        .map(|&i| Fact::Screening(r.screening[i as usize].1.clone()));
-    let xrefs = d.xrefs.iter().map(|x| {
-        Fact::Xref(XrefFact {
-            disease: d.id.clone(),
-            xref: x.id.to_string(),
-            relation: x.relation.clone(),
-        })
-    });
-    orgs.chain(screening)
-        .chain(xrefs)
-        .map(|f| (f.id(), f))
-        .collect()
+    let mut out = Vec::new();
+    for kind in kinds {
+        match kind {
+            FactKind::PatientOrganization => out.extend(
+                r.organizations_of(disease)
+                    .iter()
+                    .map(|&i| Fact::PatientOrganization(r.organizations[i as usize].1.clone())),
+            ),
+            FactKind::Screening => out.extend(
+                r.screening_of(disease)
+                    .iter()
+                    .map(|&i| Fact::Screening(r.screening[i as usize].1.clone())),
+            ),
+            FactKind::Xref => out.extend(d.xrefs.iter().map(|x| {
+                Fact::Xref(XrefFact {
+                    disease: d.id.clone(),
+                    xref: x.id.to_string(),
+                    relation: x.relation.clone(),
+                })
+            })),
+        }
+    }
+    out.into_iter().map(|f| (f.id(), f)).collect()
 }
 
 /// A patient organization serving the disease's patients.
@@ -231,21 +236,12 @@ fn bad(m: impl Into<String>) -> async_graphql::Error {
     ApiError::BadUserInput(m.into()).into_error()
 }
 
-/// Checks a value the seed files' parser would check.
-fn check(field: &str, ok: bool, why: &str) -> Result<()> {
-    if ok {
-        Ok(())
-    } else {
-        Err(bad(format!("`{field}`: {why}")))
+/// A fact's problem (see [`OrganizationFact::problem`]) as BAD_USER_INPUT.
+fn checked(problem: Option<crate::ingest::curated::Problem>) -> Result<()> {
+    match problem {
+        Some((field, why)) => Err(bad(format!("`{field}`: {why}"))),
+        None => Ok(()),
     }
-}
-
-fn is_url(s: &str) -> bool {
-    s.starts_with("https://") || s.starts_with("http://")
-}
-
-fn is_date(s: &str) -> bool {
-    crate::ingest::fda::iso_date(s).as_deref() == Some(s)
 }
 
 impl CurationInput {
@@ -262,19 +258,7 @@ impl CurationInput {
             return Err(bad("give one of `organization`, `screening`, `xref`"));
         }
         if let Some(o) = self.organization {
-            check("organization.url", is_url(&o.url), "not an http(s) URL")?;
-            check(
-                "organization.sourceUrl",
-                is_url(&o.source_url),
-                "not an http(s) URL",
-            )?;
-            check("organization.asOf", is_date(&o.as_of), "not an ISO date")?;
-            check(
-                "organization.scope",
-                ["international", "national", "regional"].contains(&o.scope.as_str()),
-                "expected international, national or regional",
-            )?;
-            return Ok(Some(Fact::PatientOrganization(OrganizationFact {
+            let fact = OrganizationFact {
                 disease,
                 organization: o.name,
                 url: o.url,
@@ -282,21 +266,12 @@ impl CurationInput {
                 scope: o.scope,
                 source_url: o.source_url,
                 as_of: o.as_of,
-            })));
+            };
+            checked(fact.problem())?;
+            return Ok(Some(Fact::PatientOrganization(fact)));
         }
         if let Some(s) = self.screening {
-            check(
-                "screening.sourceUrl",
-                is_url(&s.source_url),
-                "not an http(s) URL",
-            )?;
-            check("screening.asOf", is_date(&s.as_of), "not an ISO date")?;
-            check(
-                "screening.panel",
-                ["core", "secondary"].contains(&s.panel.as_str()),
-                "expected core or secondary",
-            )?;
-            return Ok(Some(Fact::Screening(ScreeningFact {
+            let fact = ScreeningFact {
                 disease,
                 program: s.program,
                 panel: s.panel,
@@ -305,7 +280,9 @@ impl CurationInput {
                 jurisdiction: s.jurisdiction,
                 source_url: s.source_url,
                 as_of: s.as_of,
-            })));
+            };
+            checked(fact.problem())?;
+            return Ok(Some(Fact::Screening(fact)));
         }
         if let Some(x) = self.xref {
             let id = crate::curie::Curie::parse(&x.xref)
@@ -340,7 +317,7 @@ impl CurationMutation {
                 return Err(ApiError::NotFound(format!("no disease has the id {id}")).into_error())
             }
         };
-        let current = facts(ctx, node);
+        let current = facts(ctx, node, &FactKind::ALL);
         let canonical = kg.disease(node).id.clone();
         let (action, fact_id, why, source) = (
             input.action,

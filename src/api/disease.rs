@@ -150,7 +150,7 @@ impl Disease {
     /// ICD-10-CM, related OMIM entries), with curators' changes applied.
     async fn xrefs(&self, ctx: &Context<'_>) -> Vec<Xref> {
         let d = kg(ctx).disease(self.0);
-        curated::facts(ctx, self.0)
+        curated::facts(ctx, self.0, &[crate::curation::FactKind::Xref])
             .into_iter()
             .filter_map(|(fact_id, f)| match f {
                 crate::curation::Fact::Xref(x) => {
@@ -241,11 +241,19 @@ impl Disease {
     }
     /// Patient organizations serving this disease's patients (curated).
     async fn patient_organizations(&self, ctx: &Context<'_>) -> Vec<curated::PatientOrganization> {
-        curated::organizations(&curated::facts(ctx, self.0))
+        curated::organizations(&curated::facts(
+            ctx,
+            self.0,
+            &[crate::curation::FactKind::PatientOrganization],
+        ))
     }
     /// Newborn-screening panel entries for this disease (curated).
     async fn screening(&self, ctx: &Context<'_>) -> Vec<curated::ScreeningEntry> {
-        curated::screening(&curated::facts(ctx, self.0))
+        curated::screening(&curated::facts(
+            ctx,
+            self.0,
+            &[crate::curation::FactKind::Screening],
+        ))
     }
     /// Curators' changes to this disease's curated facts, oldest first.
     async fn curation_history(&self, ctx: &Context<'_>) -> Vec<curated::CurationChange> {

@@ -562,8 +562,7 @@ impl RecordQuery {
         nct_id: ID,
     ) -> Result<Option<super::trial::ClinicalTrial>> {
         let id = nct_id.trim().to_ascii_uppercase();
-        if !(id.len() == 11 && id.starts_with("NCT") && id[3..].bytes().all(|b| b.is_ascii_digit()))
-        {
+        if !crate::ingest::ctgov::is_nct_id(&id) {
             return Err(ApiError::BadUserInput(format!(
                 "`{}` is not an NCT number (NCT and 8 digits)",
                 nct_id.as_str()

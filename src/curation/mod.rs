@@ -65,7 +65,31 @@ pub enum Fact {
     Xref(XrefFact),
 }
 
+/// The kinds of curated fact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FactKind {
+    PatientOrganization,
+    Screening,
+    Xref,
+}
+
+impl FactKind {
+    pub const ALL: [FactKind; 3] = [
+        FactKind::PatientOrganization,
+        FactKind::Screening,
+        FactKind::Xref,
+    ];
+}
+
 impl Fact {
+    pub fn kind(&self) -> FactKind {
+        match self {
+            Fact::PatientOrganization(_) => FactKind::PatientOrganization,
+            Fact::Screening(_) => FactKind::Screening,
+            Fact::Xref(_) => FactKind::Xref,
+        }
+    }
+
     pub fn disease(&self) -> &Curie {
         match self {
             Fact::PatientOrganization(f) => &f.disease,
@@ -233,9 +257,7 @@ impl Curation {
                     (Action::Retire, _) => old,
                     (_, None) => return invalid("`correct` needs the fact's new values".into()),
                     (_, Some(new)) => {
-                        let same_kind =
-                            std::mem::discriminant(&new) == std::mem::discriminant(&old);
-                        if !same_kind || new.disease() != old.disease() {
+                        if new.kind() != old.kind() || new.disease() != old.disease() {
                             return invalid(
                                 "a correction keeps the fact's kind and disease; retire it and add another".into(),
                             );

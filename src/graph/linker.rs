@@ -91,15 +91,15 @@ const POPULATIONS: [&str; 6] = [
 const STOP: [&str; 8] = ["of", "the", "and", "with", "in", "to", "a", "an"];
 
 /// Phrases after a contained name that narrow it to another disease.
-const QUALIFIERS: [&str; 8] = [
-    "spectrum",
-    "due to",
-    "associated with",
-    "caused by",
-    "secondary to",
-    "induced by",
-    "related to",
-    "resulting from",
+const QUALIFIERS: [&[&str]; 8] = [
+    &["spectrum"],
+    &["due", "to"],
+    &["associated", "with"],
+    &["caused", "by"],
+    &["secondary", "to"],
+    &["induced", "by"],
+    &["related", "to"],
+    &["resulting", "from"],
 ];
 
 /// Words that may stand right before a one-word disease name.
@@ -243,13 +243,14 @@ fn core(normalised: &str) -> &str {
             break;
         }
     }
-    let padded_end = s.len();
+    // Padded so that a population phrase at the very end is found too.
+    let padded = format!("{s} ");
     let cut = POPULATIONS
         .iter()
-        .filter_map(|p| format!("{s} ").find(p))
+        .filter_map(|p| padded.find(p))
         .min()
-        .unwrap_or(padded_end);
-    s[..cut.min(padded_end)].trim()
+        .unwrap_or(s.len());
+    s[..cut.min(s.len())].trim()
 }
 
 impl Linker {
@@ -297,8 +298,7 @@ impl Linker {
         for len in (1..=self.longest.min(words.len())).rev() {
             let mut best: Vec<&Entry> = Vec::new();
             for start in 0..=words.len() - len {
-                let span = words[start..start + len].join(" ");
-                if len == 1 && span.len() < 6 {
+                if len == 1 && words[start].len() < 6 {
                     continue;
                 }
                 let specific = words[start..start + len].iter().any(|w| {
@@ -315,10 +315,7 @@ impl Linker {
                 // name it contains.
                 let before = start.checked_sub(1).map(|i| words[i]);
                 let after = words.get(start + len..).unwrap_or(&[]);
-                let qualified = QUALIFIERS.iter().any(|q| {
-                    let q: Vec<&str> = q.split(' ').collect();
-                    after.starts_with(&q)
-                });
+                let qualified = QUALIFIERS.iter().any(|q| after.starts_with(q));
                 if qualified || before.is_some_and(|b| PREFIXES.contains(&b)) {
                     continue;
                 }
@@ -334,7 +331,7 @@ impl Linker {
                 {
                     continue;
                 }
-                if let Some(found) = self.exact.get(&span) {
+                if let Some(found) = self.exact.get(&words[start..start + len].join(" ")) {
                     // Only preferred names: a synonym inside a longer text is
                     // too often a broader term ("breast cancer" for
                     // hereditary breast carcinoma).
@@ -344,8 +341,7 @@ impl Linker {
             if !best.is_empty() {
                 let share = len as f32 / words.len() as f32;
                 let confidence = 0.5 + 0.35 * share;
-                let owned: Vec<Entry> = best.into_iter().cloned().collect();
-                return pick(&owned, |_| (confidence, "contained"));
+                return pick(best, |_| (confidence, "contained"));
             }
         }
         Linked::Unlinked
@@ -354,12 +350,15 @@ impl Linker {
 
 /// One disease from equally good entries: preferred names first; several
 /// distinct diseases left are ambiguous.
-fn pick(found: &[Entry], score: impl Fn(&Entry) -> (f32, &'static str)) -> Linked {
-    let preferred: Vec<&Entry> = found.iter().filter(|e| e.preferred).collect();
-    let pool: Vec<&Entry> = if preferred.is_empty() {
-        found.iter().collect()
+fn pick<'a>(
+    found: impl IntoIterator<Item = &'a Entry>,
+    score: impl Fn(&Entry) -> (f32, &'static str),
+) -> Linked {
+    let found: Vec<&Entry> = found.into_iter().collect();
+    let pool: Vec<&Entry> = if found.iter().any(|e| e.preferred) {
+        found.into_iter().filter(|e| e.preferred).collect()
     } else {
-        preferred
+        found
     };
     let mut diseases: Vec<NodeId> = pool.iter().map(|e| e.disease).collect();
     diseases.sort_unstable();

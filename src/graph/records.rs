@@ -246,7 +246,6 @@ pub(crate) fn build(
     if let Some((path, rows)) = sources.fda {
         // One designation per (drug, date, text, sponsor); each row is an approval.
         let mut by_key: HashMap<(String, String, String), u32> = HashMap::new();
-        let mut newest = String::new();
         for row in rows {
             let id = drug_id(&row.generic_name);
             let drug = *r.drug_by_id.entry(id.clone()).or_insert_with(|| {
@@ -261,14 +260,6 @@ pub(crate) fn build(
                 let names = &mut r.drugs[drug as usize].trade_names;
                 if !names.contains(t) {
                     names.push(t.clone());
-                }
-            }
-            for d in [
-                &row.date_designated,
-                row.approval_date.as_ref().unwrap_or(&String::new()),
-            ] {
-                if *d > newest {
-                    newest = d.clone();
                 }
             }
             let approval = Approval {
@@ -308,13 +299,18 @@ pub(crate) fn build(
                 line: row.line,
             });
         }
+        // The export carries no version: its release is its newest date.
+        let newest = r
+            .designations
+            .iter()
+            .flat_map(|d| {
+                std::iter::once(&d.date_designated)
+                    .chain(d.approvals.iter().filter_map(|a| a.approval_date.as_ref()))
+            })
+            .max();
         releases.push(SourceRelease {
             source: Source::Fda,
-            release: if newest.is_empty() {
-                "unknown".into()
-            } else {
-                newest
-            },
+            release: newest.cloned().unwrap_or_else(|| "unknown".into()),
             files: vec![file_name(&path)],
         });
     }
@@ -336,7 +332,6 @@ pub(crate) fn build(
                 .map(move |n| (super::linker::normalise(n), i as u32))
         })
         .collect();
-    let mut newest_update = String::new();
     for record in merged {
         let mut diseases: Vec<TextLink> = Vec::new();
         for code in &record.orpha_codes {
@@ -398,11 +393,6 @@ pub(crate) fn build(
             .collect();
         drugs.sort_unstable();
         drugs.dedup();
-        if let Some(u) = &record.last_update {
-            if *u > newest_update {
-                newest_update = u.clone();
-            }
-        }
         r.trial_by_id
             .insert(record.nct_id.clone(), r.trials.len() as u32);
         r.trials.push(Trial {
@@ -412,6 +402,12 @@ pub(crate) fn build(
         });
     }
     if !trial_files.is_empty() {
+        let newest_update = r
+            .trials
+            .iter()
+            .filter_map(|t| t.record.last_update.as_deref())
+            .max()
+            .unwrap_or("");
         releases.push(SourceRelease {
             source: Source::ClinicalTrials,
             release: format!("last update {newest_update}"),

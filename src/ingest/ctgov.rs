@@ -120,6 +120,11 @@ fn typed<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> Result<T, I
     })
 }
 
+/// `NCT` and 8 digits, e.g. `NCT06472557`.
+pub fn is_nct_id(id: &str) -> bool {
+    id.len() == 11 && id.starts_with("NCT") && id[3..].bytes().all(|b| b.is_ascii_digit())
+}
+
 /// Validates the enumerations and the id; errors point at the trial's line.
 fn check(path: &Path, text: &str, r: &TrialRecord) -> Result<(), IngestError> {
     let line = text
@@ -132,10 +137,7 @@ fn check(path: &Path, text: &str, r: &TrialRecord) -> Result<(), IngestError> {
             format!("{}.{field}: unknown value {value:?}", r.nct_id),
         )
     };
-    let id_ok = r.nct_id.len() == 11
-        && r.nct_id.starts_with("NCT")
-        && r.nct_id[3..].bytes().all(|b| b.is_ascii_digit());
-    if !id_ok {
+    if !is_nct_id(&r.nct_id) {
         return Err(bad("nctId", &r.nct_id));
     }
     if let Some(s) = &r.overall_status {

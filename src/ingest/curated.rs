@@ -46,6 +46,53 @@ pub struct ScreeningFact {
 /// The rows of one curated file, with the line each came from.
 pub type Rows<T> = Vec<(usize, T)>;
 
+/// A value outside its domain: the column (as the files name it) and why.
+pub type Problem = (&'static str, &'static str);
+
+fn is_url(v: &str) -> bool {
+    v.starts_with("https://") || v.starts_with("http://")
+}
+
+fn is_iso_date(v: &str) -> bool {
+    super::fda::iso_date(v).as_deref() == Some(v)
+}
+
+const NOT_URL: &str = "not an http(s) URL";
+const NOT_DATE: &str = "not an ISO date (YYYY-MM-DD)";
+
+impl OrganizationFact {
+    /// The first value outside its domain; the file parser and curators'
+    /// changes both check facts with it.
+    pub fn problem(&self) -> Option<Problem> {
+        if !is_url(&self.url) {
+            Some(("organization_url", NOT_URL))
+        } else if !["international", "national", "regional"].contains(&self.scope.as_str()) {
+            Some(("scope", "expected international, national or regional"))
+        } else if !is_url(&self.source_url) {
+            Some(("source_url", NOT_URL))
+        } else if !is_iso_date(&self.as_of) {
+            Some(("as_of", NOT_DATE))
+        } else {
+            None
+        }
+    }
+}
+
+impl ScreeningFact {
+    /// The first value outside its domain (see [`OrganizationFact::problem`]).
+    pub fn problem(&self) -> Option<Problem> {
+        if !["core", "secondary"].contains(&self.panel.as_str()) {
+            Some(("panel", "expected core or secondary"))
+        } else if !is_url(&self.source_url) {
+            Some(("source_url", NOT_URL))
+        } else if !is_iso_date(&self.as_of) {
+            Some(("as_of", NOT_DATE))
+        } else {
+            None
+        }
+    }
+}
+
 pub fn parse_organizations(path: &Path) -> Result<Rows<OrganizationFact>, IngestError> {
     parse_rows(
         path,
@@ -59,23 +106,17 @@ pub fn parse_organizations(path: &Path) -> Result<Rows<OrganizationFact>, Ingest
             "as_of",
         ],
         |f, line| {
-            let scope = f.required(4, line)?;
-            if !["international", "national", "regional"].contains(&scope) {
-                return Err(f.error(
-                    line,
-                    "scope",
-                    "expected international, national or regional",
-                ));
-            }
-            Ok(OrganizationFact {
+            let fact = OrganizationFact {
                 disease: f.disease(line)?,
                 organization: f.required(1, line)?.to_string(),
-                url: f.url(2, line)?,
+                url: f.required(2, line)?.to_string(),
                 country: f.optional(3).map(str::to_string),
-                scope: scope.to_string(),
-                source_url: f.url(5, line)?,
-                as_of: f.date(6, line)?,
-            })
+                scope: f.required(4, line)?.to_string(),
+                source_url: f.required(5, line)?.to_string(),
+                as_of: f.required(6, line)?.to_string(),
+            };
+            f.checked(fact.problem(), line)?;
+            Ok(fact)
         },
     )
 }
@@ -94,20 +135,18 @@ pub fn parse_screening(path: &Path) -> Result<Rows<ScreeningFact>, IngestError> 
             "as_of",
         ],
         |f, line| {
-            let panel = f.required(2, line)?;
-            if !["core", "secondary"].contains(&panel) {
-                return Err(f.error(line, "panel", "expected core or secondary"));
-            }
-            Ok(ScreeningFact {
+            let fact = ScreeningFact {
                 disease: f.disease(line)?,
                 program: f.required(1, line)?.to_string(),
-                panel: panel.to_string(),
+                panel: f.required(2, line)?.to_string(),
                 condition: f.required(3, line)?.to_string(),
                 condition_code: f.optional(4).map(str::to_string),
                 jurisdiction: f.required(5, line)?.to_string(),
-                source_url: f.url(6, line)?,
-                as_of: f.date(7, line)?,
-            })
+                source_url: f.required(6, line)?.to_string(),
+                as_of: f.required(7, line)?.to_string(),
+            };
+            f.checked(fact.problem(), line)?;
+            Ok(fact)
         },
     )
 }
@@ -137,20 +176,11 @@ impl Fields<'_> {
         curie_field(self.path, line, self.names[0], self.required(0, line)?)
     }
 
-    fn url(&self, i: usize, line: usize) -> Result<String, IngestError> {
-        let v = self.required(i, line)?;
-        if v.starts_with("https://") || v.starts_with("http://") {
-            Ok(v.to_string())
-        } else {
-            Err(self.error(line, self.names[i], "not an http(s) URL"))
-        }
-    }
-
-    fn date(&self, i: usize, line: usize) -> Result<String, IngestError> {
-        let v = self.required(i, line)?;
-        match super::fda::iso_date(v) {
-            Some(d) if d == v => Ok(d),
-            _ => Err(self.error(line, self.names[i], "not an ISO date (YYYY-MM-DD)")),
+    /// A fact's problem as an error at `line`.
+    fn checked(&self, problem: Option<Problem>, line: usize) -> Result<(), IngestError> {
+        match problem {
+            Some((field, reason)) => Err(self.error(line, field, reason)),
+            None => Ok(()),
         }
     }
 }
