@@ -13,6 +13,7 @@
 // measured exception.
 #![deny(unsafe_code)]
 
+pub mod analytics;
 pub mod api;
 pub mod curation;
 pub mod curie;
@@ -21,5 +22,6 @@ pub mod ingest;
 pub mod memory;
 pub mod release;
 pub mod report;
+pub mod search;
 pub mod server;
 pub mod store;

@@ -17,6 +17,7 @@ pub mod phenotype;
 pub mod provenance;
 pub mod query;
 pub mod release;
+pub mod search;
 pub mod trial;
 
 use crate::graph::KnowledgeGraph;

@@ -26,6 +26,7 @@ pub struct QueryRoot(
     RecordQuery,
     super::ontology::OntologyQuery,
     super::release::ReleaseQuery,
+    super::search::SearchQuery,
 );
 
 fn disease_curie(id: &str) -> Result<Curie, ApiError> {

@@ -43,6 +43,10 @@ impl From<ReleaseError> for ApiError {
                 tracing::error!("persisting a release: {e}");
                 ApiError::Internal
             }
+            ReleaseError::Search(e) => {
+                tracing::error!("building a release's search index: {e}");
+                ApiError::Internal
+            }
         }
     }
 }

@@ -7,6 +7,7 @@ use super::identity::Identities;
 use super::model::*;
 use super::strings::Interner;
 use super::{Adjacency, Indexes, KnowledgeGraph, LoadStats};
+use crate::analytics::{Analytics, AnnotationRow};
 use crate::curie::{Curie, Prefix};
 use crate::ingest::genes_to_phenotype::GeneToPhenotypeRow;
 use crate::ingest::hgnc::HgncSet;
@@ -586,6 +587,18 @@ pub(super) fn build(b: SourceBundle) -> Result<KnowledgeGraph, IngestError> {
         .copied();
     let mut assoc: Vec<((u32, u32, bool), PhenotypeAssertion)> =
         Vec::with_capacity(hpoa.rows.len() + 120_000);
+    let mut disease_rows: Vec<AnnotationRow> = Vec::with_capacity(hpoa.rows.len());
+    let omim_total = {
+        let mut omim: Vec<&Curie> = hpoa
+            .rows
+            .iter()
+            .map(|r| &r.disease)
+            .filter(|d| d.prefix() == Prefix::Omim)
+            .collect();
+        omim.sort_unstable();
+        omim.dedup();
+        omim.len()
+    };
     for r in &hpoa.rows {
         let Some(d) = disease_of(&st, &r.disease) else {
             continue;
@@ -595,6 +608,14 @@ pub(super) fn build(b: SourceBundle) -> Result<KnowledgeGraph, IngestError> {
             continue;
         };
         let freq = st.frequency(r.frequency.as_ref(), hpoa_path, r.line)?;
+        if !r.negated {
+            disease_rows.push(AnnotationRow {
+                subject: r.disease.clone(),
+                node: d,
+                term: hp,
+                frequency: freq,
+            });
+        }
         let provenance = Provenance {
             source: Source::Hpoa,
             asserted_for: Some(st.intern(r.disease.as_str())),
@@ -717,7 +738,19 @@ pub(super) fn build(b: SourceBundle) -> Result<KnowledgeGraph, IngestError> {
         ));
     }
     let mut gene_pheno: Vec<((u32, u32), GenePhenotypeAssertion)> = Vec::with_capacity(g2p.len());
+    let mut gene_rows: Vec<AnnotationRow> = Vec::with_capacity(g2p.len());
     for (r, &g) in g2p.iter().zip(&g2p_gene) {
+        if let Some(hp) = st.hp(&r.hpo) {
+            gene_rows.push(AnnotationRow {
+                subject: match &st.graph[g] {
+                    Node::Gene(gene) => gene.id.clone(),
+                    _ => unreachable!(),
+                },
+                node: g,
+                term: hp,
+                frequency: st.frequency(r.frequency.as_ref(), g2p_path, r.line)?,
+            });
+        }
         let Some(d) = disease_of(&st, &r.disease) else {
             continue;
         };
@@ -842,7 +875,7 @@ pub(super) fn build(b: SourceBundle) -> Result<KnowledgeGraph, IngestError> {
         ),
         ("HGNC approved genes", hgnc.genes.len()),
     ];
-    Ok(KnowledgeGraph {
+    let mut kg = KnowledgeGraph {
         graph: st.graph,
         phenotype_range: 0..phenotype_count as u32,
         gene_range: phenotype_count as u32..gene_end as u32,
@@ -860,7 +893,10 @@ pub(super) fn build(b: SourceBundle) -> Result<KnowledgeGraph, IngestError> {
         sources,
         stats: st.stats,
         records: Default::default(),
-    })
+        analytics: Default::default(),
+    };
+    kg.analytics = Analytics::build(&kg, disease_rows, gene_rows, omim_total);
+    Ok(kg)
 }
 
 fn release<'a>(

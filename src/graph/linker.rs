@@ -15,8 +15,18 @@
 //!    0.5 to 0.85 by the share of the text it covers.
 //!
 //! A text whose best match names several diseases equally is left unlinked
-//! (ambiguous) rather than guessed. Precision is measured against a
-//! hand-checked sample in `tests/fixtures/linker_sample.tsv`.
+//! (ambiguous) rather than guessed.
+//!
+//! The vendored MONDO table gives no synonym scopes, and some of its
+//! synonyms are broader than their disease. [`synonym_breadth`] judges each
+//! from the names around it: a synonym whose words are all in an ancestor's
+//! name is indexed under that ancestor ("acid lipase deficiency" on Wolman
+//! disease goes to lysosomal acid lipase deficiency), and one that is its
+//! disease's name less a narrowing word or phrase ("pancreatic cancer" on
+//! familial pancreatic carcinoma) is not indexed.
+//!
+//! Precision is measured against hand-checked samples in `tests/fixtures/`
+//! (`linker_sample.tsv`, `linker_heldout.tsv`, `linker_heldout2.tsv`).
 
 use super::model::NodeId;
 use std::collections::HashMap;
@@ -153,6 +163,100 @@ const GENERIC: [&str; 16] = [
     "congenital",
     "adult",
 ];
+
+/// Words that narrow a disease name to a subset of its patients: a
+/// disease named "familial pancreatic carcinoma" is narrower than its
+/// synonym "pancreatic cancer". A number narrows too ("... thoracic 1").
+const NARROWING: [&str; 14] = [
+    "familial",
+    "hereditary",
+    "inherited",
+    "congenital",
+    "juvenile",
+    "infantile",
+    "neonatal",
+    "childhood",
+    "adult",
+    "early",
+    "late",
+    "onset",
+    "sporadic",
+    "susceptibility",
+];
+
+/// The words of a normalised name that tell diseases apart, with the
+/// spellings of one word made one ("carcinoma" and "cancer").
+fn specific_words(normalised: &str) -> impl Iterator<Item = &str> {
+    normalised
+        .split(' ')
+        .filter(|w| !STOP.contains(w))
+        .map(|w| match w {
+            "carcinoma" | "carcinomas" | "cancers" => "cancer",
+            "tumour" | "tumours" | "tumors" => "tumor",
+            w => w,
+        })
+}
+
+/// How a synonym relates to its disease, where the source does not say
+/// (the vendored MONDO table has no synonym scopes).
+#[derive(Debug, Clone, PartialEq)]
+pub enum SynonymBreadth {
+    /// Names the disease itself.
+    Exact,
+    /// Names no more than these nearest ancestors do: every word of the
+    /// synonym is in their preferred names ("acid lipase deficiency" on
+    /// Wolman disease, under "lysosomal acid lipase deficiency").
+    Ancestor(Vec<NodeId>),
+    /// Broader than the disease, with no ancestor to carry it: the
+    /// disease's preferred name is the synonym plus narrowing words
+    /// ("pancreatic cancer" on familial pancreatic carcinoma) or a
+    /// qualifying phrase ("X due to Y").
+    Broad,
+}
+
+/// The scope of `synonym`, given the disease's preferred name and its
+/// ancestors' preferred names nearest first, one list per generation;
+/// every text already [`normalise`]d.
+pub fn synonym_breadth(
+    synonym: &str,
+    preferred: &str,
+    ancestors: &[Vec<(NodeId, &str)>],
+) -> SynonymBreadth {
+    let words: Vec<&str> = specific_words(synonym).collect();
+    if words.is_empty() {
+        return SynonymBreadth::Exact;
+    }
+    let covers = |name: &str| words.iter().all(|w| specific_words(name).any(|x| x == *w));
+    for generation in ancestors {
+        let covering: Vec<NodeId> = generation
+            .iter()
+            .filter(|(_, name)| covers(name))
+            .map(|&(id, _)| id)
+            .collect();
+        if !covering.is_empty() {
+            return SynonymBreadth::Ancestor(covering);
+        }
+    }
+    let mut extra = specific_words(preferred)
+        .filter(|w| !words.contains(w))
+        .peekable();
+    let narrowed = extra.peek().is_some()
+        && extra.all(|w| NARROWING.contains(&w) || w.bytes().all(|b| b.is_ascii_digit()))
+        && covers(preferred);
+    // "hyperphenylalaninemia" on "hyperphenylalaninemia due to
+    // tetrahydrobiopterin deficiency".
+    let p: Vec<&str> = preferred.split(' ').collect();
+    let s: Vec<&str> = synonym.split(' ').collect();
+    let qualified = p.len() > s.len()
+        && p.starts_with(&s)
+        && QUALIFIERS.iter().any(|q| p[s.len()..].starts_with(q));
+    let narrowed = narrowed || qualified;
+    if narrowed {
+        SynonymBreadth::Broad
+    } else {
+        SynonymBreadth::Exact
+    }
+}
 
 /// Lower case, `'s` dropped, parenthesised text dropped, punctuation as
 /// spaces, spaces collapsed.
@@ -427,6 +531,53 @@ mod tests {
             Linked::Unlinked
         );
         assert_eq!(l.link("Post-polymyositis fatigue"), Linked::Unlinked);
+    }
+
+    #[test]
+    fn synonym_scopes() {
+        let parents = vec![vec![(NodeId::new(9), "lysosomal acid lipase deficiency")]];
+        assert_eq!(
+            synonym_breadth("acid lipase deficiency", "wolman disease", &parents),
+            SynonymBreadth::Ancestor(vec![NodeId::new(9)])
+        );
+        assert_eq!(
+            synonym_breadth("wolman disease", "wolman disease", &parents),
+            SynonymBreadth::Exact
+        );
+        let pancreatic = "familial pancreatic carcinoma";
+        assert_eq!(
+            synonym_breadth("pancreatic cancer", pancreatic, &[]),
+            SynonymBreadth::Broad
+        );
+        assert_eq!(
+            synonym_breadth("familial pancreatic cancer", pancreatic, &[]),
+            SynonymBreadth::Exact
+        );
+        assert_eq!(
+            synonym_breadth(
+                "hyperphenylalaninemia",
+                "hyperphenylalaninemia due to tetrahydrobiopterin deficiency",
+                &[]
+            ),
+            SynonymBreadth::Broad
+        );
+        // A narrower synonym does not make the disease's own name broad.
+        assert_eq!(
+            synonym_breadth(
+                "primary biliary cirrhosis",
+                "primary biliary cholangitis",
+                &[]
+            ),
+            SynonymBreadth::Exact
+        );
+        assert_eq!(
+            synonym_breadth(
+                "aneurysm thoracic aortic",
+                "aortic aneurysm familial thoracic 1",
+                &[]
+            ),
+            SynonymBreadth::Broad
+        );
     }
 
     #[test]

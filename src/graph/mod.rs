@@ -239,6 +239,7 @@ pub struct KnowledgeGraph {
     sources: Vec<SourceRelease>,
     stats: LoadStats,
     records: records::Records,
+    analytics: crate::analytics::Analytics,
 }
 
 impl KnowledgeGraph {
@@ -580,6 +581,11 @@ impl KnowledgeGraph {
     }
 
     /// An interned provenance string.
+    /// Information content, similarity and the ranking of diseases and genes.
+    pub fn analytics(&self) -> &crate::analytics::Analytics {
+        &self.analytics
+    }
+
     /// Drugs, designations, trials, organizations and screening entries.
     pub fn records(&self) -> &records::Records {
         &self.records

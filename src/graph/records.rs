@@ -7,9 +7,9 @@
 //! held in typed arenas with per-disease indexes, built after the core graph
 //! and part of the same release.
 
-use super::linker::{Linked, Linker};
+use super::linker::{self, Linked, Linker, SynonymBreadth};
 use super::model::{NodeId, Source, SourceRelease};
-use super::{KnowledgeGraph, Lookup};
+use super::{KnowledgeGraph, Lookup, Rel};
 use crate::curie::Curie;
 use crate::ingest::ctgov::TrialRecord;
 use crate::ingest::curated::{OrganizationFact, Rows, ScreeningFact};
@@ -173,20 +173,75 @@ impl Records {
 
 /// `bosentan`, `Alglucosidase Alfa` -> `bosentan`, `alglucosidase-alfa`.
 fn drug_id(generic: &str) -> String {
-    super::linker::normalise(generic).replace(' ', "-")
+    linker::normalise(generic).replace(' ', "-")
 }
 
-/// The linker over every disease name and synonym of `kg`.
+/// The linker over every disease name and synonym of `kg`. A synonym
+/// that names no more than an ancestor does is indexed under the ancestor,
+/// and one broader than its disease is left out (see
+/// [`linker::synonym_breadth`]).
 pub fn disease_linker(kg: &KnowledgeGraph) -> Linker {
+    let first = kg.diseases().next().map_or(0, NodeId::index);
+    let normalised: Vec<String> = kg
+        .diseases()
+        .map(|n| linker::normalise(&kg.disease(n).name.value))
+        .collect();
     let mut names = Vec::new();
     for n in kg.diseases() {
         let d = kg.disease(n);
         names.push((n, d.name.value.as_str(), true));
-        for s in &d.synonyms {
-            names.push((n, s.value.as_str(), false));
+        if d.synonyms.is_empty() {
+            continue;
+        }
+        let synonyms: Vec<String> = d
+            .synonyms
+            .iter()
+            .map(|s| linker::normalise(&s.value))
+            .collect();
+        let preferred = normalised[n.index() - first].as_str();
+        let ancestors: Vec<Vec<(NodeId, &str)>> = ancestor_generations(kg, n)
+            .into_iter()
+            .map(|g| {
+                g.into_iter()
+                    .map(|a| (a, normalised[a.index() - first].as_str()))
+                    .collect()
+            })
+            .collect();
+        for (s, norm) in d.synonyms.iter().zip(&synonyms) {
+            match linker::synonym_breadth(norm, preferred, &ancestors) {
+                SynonymBreadth::Exact => names.push((n, s.value.as_str(), false)),
+                SynonymBreadth::Ancestor(up) => {
+                    names.extend(up.into_iter().map(|a| (a, s.value.as_str(), false)))
+                }
+                SynonymBreadth::Broad => {}
+            }
         }
     }
     Linker::new(names)
+}
+
+/// A disease's ancestors, one generation per list, nearest first.
+fn ancestor_generations(kg: &KnowledgeGraph, n: NodeId) -> Vec<Vec<NodeId>> {
+    let mut seen = vec![n];
+    let mut out = Vec::new();
+    let mut frontier = vec![n];
+    while !frontier.is_empty() {
+        let mut next = Vec::new();
+        for &c in &frontier {
+            for &e in kg.edges(c, Rel::Parents) {
+                let p = kg.other(e, c);
+                if !seen.contains(&p) {
+                    seen.push(p);
+                    next.push(p);
+                }
+            }
+        }
+        if !next.is_empty() {
+            out.push(next.clone());
+        }
+        frontier = next;
+    }
+    out
 }
 
 fn text_link(linked: Linked, text: &str) -> (Option<TextLink>, Vec<NodeId>) {
@@ -329,7 +384,7 @@ pub(crate) fn build(
         .flat_map(|(i, d)| {
             std::iter::once(&d.generic_name)
                 .chain(&d.trade_names)
-                .map(move |n| (super::linker::normalise(n), i as u32))
+                .map(move |n| (linker::normalise(n), i as u32))
         })
         .collect();
     for record in merged {
@@ -365,7 +420,7 @@ pub(crate) fn build(
         // An ORPHA key that neither a condition nor the title confirms is
         // kept (the file asserts it) but flagged: the 317-trial set keys
         // some trials to diseases they do not study.
-        let title = super::linker::normalise(&format!(
+        let title = linker::normalise(&format!(
             "{} {}",
             record.brief_title.as_deref().unwrap_or(""),
             record.official_title.as_deref().unwrap_or("")
@@ -377,7 +432,7 @@ pub(crate) fn build(
             let d = kg.disease(l.disease);
             let named = std::iter::once(&d.name.value)
                 .chain(d.synonyms.iter().map(|s| &s.value))
-                .map(|n| super::linker::normalise(n))
+                .map(|n| linker::normalise(n))
                 .any(|n| !n.is_empty() && format!(" {title} ").contains(&format!(" {n} ")));
             if named {
                 l.method = "orpha_key";
@@ -389,7 +444,7 @@ pub(crate) fn build(
         let mut drugs: Vec<u32> = record
             .interventions
             .iter()
-            .filter_map(|i| drug_names.get(&super::linker::normalise(&i.name)).copied())
+            .filter_map(|i| drug_names.get(&linker::normalise(&i.name)).copied())
             .collect();
         drugs.sort_unstable();
         drugs.dedup();

@@ -12,10 +12,11 @@ pub use persist::{Record, ReleaseDir};
 use crate::graph::diff::{phenotype_diff, OntologyDiff};
 use crate::graph::{DataPaths, KnowledgeGraph};
 use crate::ingest::IngestError;
+use crate::search::{SearchError, SearchIndex};
 use crate::store::{OntologyStore, StoreError};
 use arc_swap::{ArcSwap, ArcSwapOption};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant, SystemTime};
 
 /// A release's RDF store, once loaded.
@@ -36,6 +37,9 @@ pub enum ReleaseError {
     /// No kept release has this id.
     #[error("no kept release has id {0}")]
     UnknownRelease(u64),
+    /// The search index of the new release could not be built.
+    #[error(transparent)]
+    Search(SearchError),
     /// The accepted release could not be written to the data directory.
     #[error("cannot persist the release: {0}")]
     Persist(#[from] std::io::Error),
@@ -189,6 +193,8 @@ pub struct Release {
     pub diff: Option<OntologyDiff>,
     /// Whether it is stored in the data directory (else it is the vendored default).
     pub stored: bool,
+    /// The search index of `kg`, built on first use (see [`Release::search`]).
+    search: OnceLock<Result<SearchIndex, String>>,
 }
 
 impl Release {
@@ -205,6 +211,7 @@ impl Release {
             loaded_by: "startup".into(),
             diff: None,
             stored: false,
+            search: OnceLock::new(),
         }
     }
 
@@ -228,7 +235,17 @@ impl Release {
             loaded_by: record.loaded_by.clone(),
             diff: record.diff.clone(),
             stored: true,
+            search: OnceLock::new(),
         }
+    }
+
+    /// The search index of this release, built on the first call (a reload
+    /// builds it before the release is served).
+    pub fn search(&self) -> Result<&SearchIndex, SearchError> {
+        self.search
+            .get_or_init(|| SearchIndex::build(&self.kg).map_err(|e| e.to_string()))
+            .as_ref()
+            .map_err(|e| SearchError::Build(e.clone()))
     }
 }
 
@@ -262,6 +279,8 @@ pub struct ReloadTimings {
     pub store: Duration,
     /// Diffing against the running release.
     pub diff: Duration,
+    /// Building the search index (side by side with the store and diff).
+    pub search: Duration,
     /// Writing the release to the data directory and swapping it in.
     pub persist_and_swap: Duration,
     /// The whole reload.
@@ -389,15 +408,34 @@ impl Releases {
         });
         let kg = Arc::new(kg?);
         let store = StoreSlot::default();
-        if let Some(ontologies) = ontologies {
-            let mut ontologies = ontologies?;
-            ontologies.add_associations(&kg)?;
-            store.store(Some(Arc::new(ontologies)));
-            timings.store = started.elapsed();
-        }
-        let t = Instant::now();
-        let diff = phenotype_diff(&current.kg, &kg);
-        timings.diff = t.elapsed();
+        // The search index builds on the other core meanwhile, so that the
+        // new release answers searches from its first request.
+        let (search, diff) = std::thread::scope(|scope| {
+            let search = (!dry_run).then(|| {
+                scope.spawn(|| {
+                    let t = Instant::now();
+                    (SearchIndex::build(&kg), t.elapsed())
+                })
+            });
+            if let Some(ontologies) = ontologies {
+                let mut ontologies = ontologies?;
+                ontologies.add_associations(&kg)?;
+                store.store(Some(Arc::new(ontologies)));
+                timings.store = started.elapsed();
+            }
+            let t = Instant::now();
+            let diff = phenotype_diff(&current.kg, &kg);
+            timings.diff = t.elapsed();
+            let search =
+                match search.map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))) {
+                    Some((index, took)) => {
+                        timings.search = took;
+                        OnceLock::from(Ok(index.map_err(ReleaseError::Search)?))
+                    }
+                    None => OnceLock::new(),
+                };
+            Ok::<_, ReleaseError>((search, diff))
+        })?;
         let t = Instant::now();
         let stored_max = self.dir.as_ref().map_or(0, ReleaseDir::max_id);
         let id = self
@@ -437,6 +475,7 @@ impl Releases {
             loaded_by: who.to_string(),
             diff: Some(diff),
             stored: self.dir.is_some(),
+            search,
         });
         if !dry_run {
             self.publish(release.clone());

@@ -1,6 +1,7 @@
 //! Integration tests over the real releases vendored in `ontologies/` and
 //! `data/`. One test binary, so the graph is loaded once (see `common`).
 
+mod analytics;
 mod cli;
 mod common;
 mod curation;
@@ -13,4 +14,5 @@ mod pagination;
 mod records;
 mod reload;
 mod schema_sdl;
+mod search;
 mod sparql;

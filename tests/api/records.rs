@@ -333,17 +333,20 @@ fn the_linker_is_precise_on_the_hand_checked_sample() {
     linker_precision("linker_sample.tsv", 0.95);
 }
 
-/// A sample drawn and checked after the rules were final. Measured at
-/// 93.2% (55 of 59 links), under the 95% target: the four wrong links are
-/// whole-text matches of MONDO synonyms that belong to a narrower or
-/// neighbouring disease ("pancreatic cancer" for familial pancreatic
-/// carcinoma, "acid lipase deficiency" for Wolman disease), which the
-/// vendored MONDO TSV cannot tell apart because it carries no synonym
-/// scopes. This guards against regressions until exact-scope synonyms are
-/// loaded (issue 4 stays open on this point).
+/// The first held-out sample. Measured at 93.2% before the synonym-breadth
+/// rules, whose errors ("pancreatic cancer" taken for familial pancreatic
+/// carcinoma, "acid lipase deficiency" for Wolman disease) they fix; it is no
+/// longer held out and holds them in place.
 #[test]
-fn the_linker_precision_on_a_held_out_sample() {
-    linker_precision("linker_heldout.tsv", 0.93);
+fn the_linker_is_precise_on_the_first_held_out_sample() {
+    linker_precision("linker_heldout.tsv", 0.95);
+}
+
+/// Drawn and judged (blind) after the synonym-breadth rules were final:
+/// 60 of 63 links right (95.2%).
+#[test]
+fn the_linker_is_precise_on_a_fresh_held_out_sample() {
+    linker_precision("linker_heldout2.tsv", 0.95);
 }
 
 #[test]
