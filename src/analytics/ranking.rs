@@ -200,10 +200,17 @@ impl Analytics {
             .iter()
             .enumerate()
             .map(|(qi, &q)| {
+                // Ties: the query term itself, then the most informative.
+                let q32 = q.index() as u32;
                 let matched = pt
                     .iter()
                     .map(|&t| (t, ranking.sims[t as usize * ranking.k + qi]))
-                    .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+                    .max_by(|a, b| {
+                        a.1.total_cmp(&b.1)
+                            .then((a.0 == q32).cmp(&(b.0 == q32)))
+                            .then(self.ic[a.0 as usize].total_cmp(&self.ic[b.0 as usize]))
+                            .then(b.0.cmp(&a.0))
+                    });
                 let (matched, similarity) = match matched {
                     Some((t, s)) => (Some(NodeId::new(t as usize)), s),
                     None => (None, 0.0),

@@ -58,7 +58,8 @@ fn intersect(a: &[u32], b: &[u32]) -> Vec<u32> {
 
 impl Analytics {
     /// The common ancestors of some terms (each term counts as its own
-    /// ancestor), most informative first.
+    /// ancestor), most informative first, the more specific first among
+    /// equals.
     pub fn common_ancestors(&self, kg: &KnowledgeGraph, terms: &[NodeId]) -> Vec<NodeId> {
         let Some((first, rest)) = terms.split_first() else {
             return Vec::new();
@@ -71,7 +72,13 @@ impl Analytics {
             .into_iter()
             .map(|i| NodeId::new(i as usize))
             .collect();
-        out.sort_by(|a, b| self.ic(*b).total_cmp(&self.ic(*a)).then(a.cmp(b)));
+        // Equal IC (the same diseases below): the more specific term first.
+        out.sort_by(|a, b| {
+            self.ic(*b)
+                .total_cmp(&self.ic(*a))
+                .then(kg.ancestors(*b).count().cmp(&kg.ancestors(*a).count()))
+                .then(a.cmp(b))
+        });
         out
     }
 

@@ -5,6 +5,7 @@
 //! request was pinned to by [`DocumentCache::execute`], so every field of one request sees
 //! the same release, whatever reloads happen meanwhile.
 
+pub mod analytics;
 pub mod connection;
 pub mod curated;
 pub mod disease;

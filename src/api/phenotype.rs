@@ -117,6 +117,12 @@ impl Phenotype {
     async fn is_obsolete(&self, ctx: &Context<'_>) -> bool {
         kg(ctx).phenotype(self.node).obsolete
     }
+    /// Information content from the OMIM annotations, as pyhpo computes it:
+    /// `-ln(n / N)`, `n` the OMIM diseases annotated to the term or below,
+    /// `N` all OMIM diseases annotated; 0 where `n` is 0.
+    async fn information_content(&self, ctx: &Context<'_>) -> f64 {
+        kg(ctx).analytics().ic(self.node)
+    }
     /// For an obsolete term: the term that replaces it.
     async fn replaced_by(&self, ctx: &Context<'_>) -> Option<Phenotype> {
         let g = kg(ctx);

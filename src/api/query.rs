@@ -27,6 +27,7 @@ pub struct QueryRoot(
     super::ontology::OntologyQuery,
     super::release::ReleaseQuery,
     super::search::SearchQuery,
+    super::analytics::AnalyticsQuery,
 );
 
 fn disease_curie(id: &str) -> Result<Curie, ApiError> {
@@ -39,7 +40,7 @@ fn disease_curie(id: &str) -> Result<Curie, ApiError> {
     Ok(c)
 }
 
-fn phenotype_curie(id: &str) -> Result<Curie, ApiError> {
+pub(crate) fn phenotype_curie(id: &str) -> Result<Curie, ApiError> {
     let c = Curie::parse(id)?;
     if c.prefix() != Prefix::Hp {
         return Err(ApiError::BadUserInput(format!(

@@ -118,3 +118,142 @@ fn set_similarity_matches_pyhpo() {
         }
     }
 }
+
+/// Five of polymyositis' very frequent Orphanet phenotypes.
+const POLYMYOSITIS: [&str; 5] = [
+    "HP:0003701", // Proximal muscle weakness
+    "HP:0003236", // Elevated circulating creatine kinase concentration
+    "HP:0003457", // EMG abnormality
+    "HP:0012544", // Elevated circulating aldolase concentration
+    "HP:0002829", // Arthralgia
+];
+
+const RANK: &str = r#"query($p: [ID!]!, $x: [ID!], $first: Int) {
+  rankDiseases(phenotypes: $p, excluded: $x, first: $first) {
+    totalCount resolvedTerms { redirect { from reason } term { id } }
+    edges { rank score pValue annotationId disease { id name }
+      explanation { queryTerm { id } bestMatch { id } commonAncestor { id } informationContent similarity } } } }"#;
+
+#[test]
+fn five_polymyositis_phenotypes_rank_polymyositis_in_the_top_ten() {
+    let v = query(RANK, json!({ "p": POLYMYOSITIS, "first": 10 }));
+    let r = &v["rankDiseases"];
+    // Every annotated disease is ranked, once.
+    assert!(r["totalCount"].as_u64().unwrap() > 10_000);
+    let edges = r["edges"].as_array().unwrap();
+    let pm = edges
+        .iter()
+        .find(|e| e["disease"]["id"] == "MONDO:0019127")
+        .unwrap_or_else(|| {
+            panic!(
+                "{:#?}",
+                edges
+                    .iter()
+                    .map(|e| &e["disease"]["name"])
+                    .collect::<Vec<_>>()
+            )
+        });
+    assert_eq!(pm["annotationId"], "ORPHA:732");
+    // Its own annotations match each query term exactly (Resnik: the IC).
+    for m in pm["explanation"].as_array().unwrap() {
+        assert_eq!(m["bestMatch"]["id"], m["queryTerm"]["id"]);
+        assert_eq!(m["commonAncestor"]["id"], m["queryTerm"]["id"]);
+        assert_eq!(m["similarity"], m["informationContent"]);
+    }
+    let p = pm["pValue"].as_f64().unwrap();
+    assert!(p > 0.0 && p < 0.05, "p-value {p}");
+    // Scores fall down the ranking.
+    let scores: Vec<f64> = edges.iter().map(|e| e["score"].as_f64().unwrap()).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]));
+    // The score is the set similarity of the query and ORPHA:732's annotations.
+    let kg = kg();
+    let a = kg.analytics();
+    let profile = a
+        .diseases()
+        .iter()
+        .find(|p| p.id.as_str() == "ORPHA:732")
+        .unwrap();
+    let q: Vec<NodeId> = POLYMYOSITIS.iter().map(|t| term(&kg, t)).collect();
+    let d: Vec<NodeId> = a.terms(profile).collect();
+    let expected = a.set_similarity(&kg, &q, &d, Method::Resnik, Combine::FunSimAvg);
+    assert!(close(pm["score"].as_f64().unwrap(), expected));
+}
+
+#[test]
+fn excluded_terms_lower_a_disease_that_has_them() {
+    let before = query(RANK, json!({ "p": POLYMYOSITIS, "first": 50 }));
+    let after = query(
+        RANK,
+        json!({ "p": POLYMYOSITIS, "x": ["HP:0003457"], "first": 50 }),
+    );
+    let score = |v: &serde_json::Value| {
+        v["rankDiseases"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["annotationId"] == "ORPHA:732")
+            .map(|e| e["score"].as_f64().unwrap())
+    };
+    let (b, a) = (score(&before).unwrap(), score(&after));
+    assert!(a.is_none_or(|a| a < b), "{b} -> {a:?}");
+}
+
+#[test]
+fn alt_ids_resolve_and_bad_terms_are_refused() {
+    // HP:0004715 is an alt_id of HP:0000003.
+    let v = query(
+        RANK,
+        json!({ "p": ["HP:0004715", "HP:0003701"], "first": 1 }),
+    );
+    let r = &v["rankDiseases"]["resolvedTerms"][0];
+    assert_eq!(r["redirect"]["from"], "HP:0004715");
+    assert_eq!(r["redirect"]["reason"], "ALT_ID");
+    assert_eq!(r["term"]["id"], "HP:0000003");
+    let code = |p: serde_json::Value| {
+        let r = run(RANK, json!({ "p": p }));
+        r.errors[0]
+            .extensions
+            .as_ref()
+            .unwrap()
+            .get("code")
+            .cloned()
+    };
+    use async_graphql::Value as V;
+    // Autosomal recessive inheritance is not a phenotypic abnormality.
+    assert_eq!(code(json!(["HP:0000007"])), Some(V::from("BAD_USER_INPUT")));
+    assert_eq!(code(json!(["HP:9999999"])), Some(V::from("NOT_FOUND")));
+    assert_eq!(
+        code(json!(["MONDO:0019127"])),
+        Some(V::from("BAD_USER_INPUT"))
+    );
+    assert_eq!(code(json!([])), Some(V::from("BAD_USER_INPUT")));
+}
+
+#[test]
+fn genes_are_ranked_and_helpers_answer() {
+    let v = query(
+        r#"{ rankGenes(phenotypes: ["HP:0001166", "HP:0001519", "HP:0000545"], first: 10) {
+               edges { annotationId gene { symbol } } }
+             isA(term: "HP:0003701", ancestor: "HP:0001324")
+             notA: isA(term: "HP:0001324", ancestor: "HP:0003701")
+             commonAncestors(terms: ["HP:0003701", "HP:0008997"]) { term { id } informationContent }
+             termSimilarity(a: "HP:0003701", b: "HP:0003701", method: RESNIK) { score mostInformativeCommonAncestor { term { id } } } }"#,
+        json!({}),
+    );
+    // Arachnodactyly, tall stature, myopia: Marfan syndrome's gene is near the top.
+    let genes: Vec<&str> = v["rankGenes"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["gene"]["symbol"].as_str().unwrap())
+        .collect();
+    assert!(genes.contains(&"FBN1"), "{genes:?}");
+    assert_eq!(v["isA"], true);
+    assert_eq!(v["notA"], false);
+    // Proximal muscle weakness and proximal muscle weakness in upper limbs:
+    // the first is the most informative common ancestor.
+    assert_eq!(v["commonAncestors"][0]["term"]["id"], "HP:0003701");
+    let kg = kg();
+    let ic = kg.analytics().ic(term(&kg, "HP:0003701"));
+    assert!(close(v["termSimilarity"]["score"].as_f64().unwrap(), ic));
+}
