@@ -64,6 +64,9 @@ impl From<SetCombine> for Combine {
     }
 }
 
+/// Query terms asked by alt or obsolete ids, with the terms used.
+type Redirects = Vec<(Redirect, NodeId)>;
+
 /// Resolves query terms: alt and obsolete ids to their current terms; an
 /// unknown id is NOT_FOUND, a term outside the phenotype branch (or an
 /// obsolete one without replacement) BAD_USER_INPUT.
@@ -71,7 +74,7 @@ fn resolve(
     kg: &KnowledgeGraph,
     ids: &[ID],
     what: &str,
-) -> Result<(Vec<NodeId>, Vec<(Redirect, NodeId)>), ApiError> {
+) -> Result<(Vec<NodeId>, Redirects), ApiError> {
     if ids.len() > MAX_PROFILE_TERMS {
         return Err(ApiError::BadUserInput(format!(
             "`{what}` may have at most {MAX_PROFILE_TERMS} terms (got {})",
