@@ -39,9 +39,16 @@ the API used, a one-off correctness check (batch result == HPOSet.similarity
 per disease), the thread count, and the timing of the whole ranking
 (similarity against every disease + full sort) over --reps repetitions after
 --warmup warm-ups: p50 / p99 / mean / min / max in ms (p99 is nearest-rank,
-i.e. the max when reps < 100). Then the top N as TSV with a header row:
-rank, disease id (OMIM:123456 / ORPHA:732), name, score (6 decimals).
-Ties are broken by disease id so the order is deterministic.
+i.e. the max when reps < 100), then how many cores this process and all
+other processes kept busy during the timed reps (other processes > ~0.1 of
+a core means the machine was shared and the numbers are inflated). Then the
+top N as TSV with a header row: rank, disease id (OMIM:123456 / ORPHA:732),
+name, score (6 decimals; hpo3 computes in f32). Ties are broken by the
+disease id string so the order is deterministic.
+
+Disease HPOSets are built once (Omim/Orpha.hpo_set(), every non-NOT row of
+phenotype.hpoa of any aspect, so inheritance / onset / course terms are
+included) outside the timed loop, as a user would cache them.
 
 --json OUT writes the same facts (top N, timings incl. every sample,
 counts, parameters) for later comparison with the rarekg side.

@@ -109,6 +109,30 @@ enum Command {
     /// and trial condition: the disease, the name matched, the confidence
     /// and the method (for checking the linker's precision by hand).
     Links,
+    /// Rank every annotated disease for a set of HPO terms, timing the
+    /// ranking over repetitions; print the timings (lines starting with `#`)
+    /// and the top entries as TSV (for comparing with other tools).
+    Rank {
+        /// Comma-separated HP ids.
+        #[arg(long, value_delimiter = ',', required = true)]
+        terms: Vec<String>,
+        /// resnik, lin, jc or graphic.
+        #[arg(long, default_value = "graphic")]
+        method: String,
+        /// funSimAvg, funSimMax or BMA.
+        #[arg(long, default_value = "funSimAvg")]
+        combine: String,
+        /// Only list these annotation sources (comma-separated: omim,
+        /// orpha, decipher); every disease is ranked either way.
+        #[arg(long, value_delimiter = ',', default_value = "omim,orpha,decipher")]
+        sources: Vec<String>,
+        /// Timed repetitions, after 3 untimed ones.
+        #[arg(long, default_value_t = 30)]
+        reps: usize,
+        /// How many to print.
+        #[arg(long, default_value_t = 20)]
+        top: usize,
+    },
     /// Validate ClinicalTrials.gov API v2 JSON files (full studies, search
     /// pages, or the reduced field set) and copy them into the data
     /// directory's `trials/`, served from the next start.
@@ -174,6 +198,25 @@ fn main() -> anyhow::Result<()> {
         Command::Links => {
             let kg = load(&DataPaths::under(&root))?;
             print!("{}", rarekg::report::links(&kg));
+        }
+        Command::Rank {
+            terms,
+            method,
+            combine,
+            sources,
+            reps,
+            top,
+        } => {
+            let kg = load(&DataPaths::under(&root))?;
+            let run = rarekg::report::RankRun {
+                terms: &terms,
+                method: &method,
+                combine: &combine,
+                sources: &sources,
+                reps,
+                top,
+            };
+            print!("{}", rarekg::report::rank(&kg, &run)?);
         }
         Command::Check => {
             let paths = DataPaths::under(&root);

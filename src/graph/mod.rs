@@ -8,6 +8,7 @@
 mod builder;
 mod csr;
 pub mod diff;
+pub mod explore;
 mod identity;
 pub mod linker;
 pub mod model;
