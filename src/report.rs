@@ -159,10 +159,12 @@ pub fn rank(kg: &KnowledgeGraph, run: &RankRun) -> Result<String, RankError> {
     let terms = run
         .terms
         .iter()
-        .map(|t| match crate::curie::Curie::parse(t).map(|c| kg.find_phenotype(&c)) {
-            Ok(Lookup::Found(n)) | Ok(Lookup::Redirected { node: n, .. }) => Ok(n),
-            _ => Err(RankError::UnknownTerm(t.clone())),
-        })
+        .map(
+            |t| match crate::curie::Curie::parse(t).map(|c| kg.find_phenotype(&c)) {
+                Ok(Lookup::Found(n)) | Ok(Lookup::Redirected { node: n, .. }) => Ok(n),
+                _ => Err(RankError::UnknownTerm(t.clone())),
+            },
+        )
         .collect::<Result<Vec<_>, _>>()?;
     let method = match run.method.to_lowercase().as_str() {
         "resnik" => Method::Resnik,
@@ -218,7 +220,9 @@ pub fn rank(kg: &KnowledgeGraph, run: &RankRun) -> Result<String, RankError> {
         .iter()
         .filter(|r| {
             let id = &a.diseases()[r.profile].id;
-            wanted.iter().any(|w| id.prefix().as_str().eq_ignore_ascii_case(w))
+            wanted
+                .iter()
+                .any(|w| id.prefix().as_str().eq_ignore_ascii_case(w))
         })
         .take(run.top)
         .enumerate()

@@ -74,6 +74,11 @@ impl Designation {
 
 #[Object]
 impl Designation {
+    /// `DESIGNATION:` the agency and the line of the export it was read from
+    /// (`DESIGNATION:FDA-L123`), stable for a given export.
+    async fn id(&self, ctx: &Context<'_>) -> String {
+        crate::graph::explore::designation_id(kg(ctx), self.0)
+    }
     async fn drug(&self, ctx: &Context<'_>) -> Drug {
         Drug(self.get(ctx).drug)
     }

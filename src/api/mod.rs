@@ -12,6 +12,7 @@ pub mod disease;
 pub mod documents;
 pub mod drug;
 pub mod error;
+pub mod explore;
 pub mod gene;
 pub mod ontology;
 pub mod phenotype;

@@ -28,6 +28,7 @@ pub struct QueryRoot(
     super::release::ReleaseQuery,
     super::search::SearchQuery,
     super::analytics::AnalyticsQuery,
+    super::explore::ExploreQuery,
 );
 
 fn disease_curie(id: &str) -> Result<Curie, ApiError> {

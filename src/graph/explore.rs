@@ -54,6 +54,21 @@ pub enum EdgeKind {
     TrialDrug,
 }
 
+impl EntityKind {
+    /// The Biolink category of this type.
+    pub fn biolink(self) -> &'static str {
+        match self {
+            EntityKind::Disease => "biolink:Disease",
+            EntityKind::Phenotype => "biolink:PhenotypicFeature",
+            EntityKind::Gene => "biolink:Gene",
+            EntityKind::Drug => "biolink:Drug",
+            // The designation record: a regulator's statement about a drug.
+            EntityKind::Designation => "biolink:InformationContentEntity",
+            EntityKind::Trial => "biolink:Study",
+        }
+    }
+}
+
 impl EdgeKind {
     pub const ALL: [EdgeKind; 8] = [
         EdgeKind::DiseasePhenotype,
@@ -174,71 +189,204 @@ pub fn find(kg: &KnowledgeGraph, id: &str) -> Option<Entity> {
 pub fn links(kg: &KnowledgeGraph, e: Entity, mut visit: impl FnMut(Link, Entity)) {
     let r = kg.records();
     let graph = |n: NodeId,
-                     rel: Rel,
-                     kind: EdgeKind,
-                     wrap: fn(NodeId) -> Entity,
-                     outgoing: bool,
-                     visit: &mut dyn FnMut(Link, Entity)| {
+                 rel: Rel,
+                 kind: EdgeKind,
+                 wrap: fn(NodeId) -> Entity,
+                 outgoing: bool,
+                 visit: &mut dyn FnMut(Link, Entity)| {
         for &edge in kg.edges(n, rel) {
             let o = wrap(kg.other(edge, n));
             let (source, target) = if outgoing { (e, o) } else { (o, e) };
-            visit(Link { source, target, kind }, o);
+            visit(
+                Link {
+                    source,
+                    target,
+                    kind,
+                },
+                o,
+            );
         }
     };
     let visit = &mut visit;
     match e {
         Entity::Disease(n) => {
-            graph(n, Rel::DiseasePhenotypes, EdgeKind::DiseasePhenotype, Entity::Phenotype, true, visit);
-            graph(n, Rel::DiseaseGenes, EdgeKind::GeneDisease, Entity::Gene, false, visit);
-            graph(n, Rel::Parents, EdgeKind::SubclassOf, Entity::Disease, true, visit);
-            graph(n, Rel::Children, EdgeKind::SubclassOf, Entity::Disease, false, visit);
+            graph(
+                n,
+                Rel::DiseasePhenotypes,
+                EdgeKind::DiseasePhenotype,
+                Entity::Phenotype,
+                true,
+                visit,
+            );
+            graph(
+                n,
+                Rel::DiseaseGenes,
+                EdgeKind::GeneDisease,
+                Entity::Gene,
+                false,
+                visit,
+            );
+            graph(
+                n,
+                Rel::Parents,
+                EdgeKind::SubclassOf,
+                Entity::Disease,
+                true,
+                visit,
+            );
+            graph(
+                n,
+                Rel::Children,
+                EdgeKind::SubclassOf,
+                Entity::Disease,
+                false,
+                visit,
+            );
             for &d in r.designations_of(n) {
                 let o = Entity::Designation(d);
-                visit(Link { source: o, target: e, kind: EdgeKind::DesignationDisease }, o);
+                visit(
+                    Link {
+                        source: o,
+                        target: e,
+                        kind: EdgeKind::DesignationDisease,
+                    },
+                    o,
+                );
             }
             for &t in r.trials_of(n) {
                 let o = Entity::Trial(t);
-                visit(Link { source: o, target: e, kind: EdgeKind::TrialDisease }, o);
+                visit(
+                    Link {
+                        source: o,
+                        target: e,
+                        kind: EdgeKind::TrialDisease,
+                    },
+                    o,
+                );
             }
         }
         Entity::Phenotype(n) => {
-            graph(n, Rel::PhenotypeDiseases, EdgeKind::DiseasePhenotype, Entity::Disease, false, visit);
-            graph(n, Rel::PhenotypeGenes, EdgeKind::GenePhenotype, Entity::Gene, false, visit);
-            graph(n, Rel::Parents, EdgeKind::SubclassOf, Entity::Phenotype, true, visit);
-            graph(n, Rel::Children, EdgeKind::SubclassOf, Entity::Phenotype, false, visit);
+            graph(
+                n,
+                Rel::PhenotypeDiseases,
+                EdgeKind::DiseasePhenotype,
+                Entity::Disease,
+                false,
+                visit,
+            );
+            graph(
+                n,
+                Rel::PhenotypeGenes,
+                EdgeKind::GenePhenotype,
+                Entity::Gene,
+                false,
+                visit,
+            );
+            graph(
+                n,
+                Rel::Parents,
+                EdgeKind::SubclassOf,
+                Entity::Phenotype,
+                true,
+                visit,
+            );
+            graph(
+                n,
+                Rel::Children,
+                EdgeKind::SubclassOf,
+                Entity::Phenotype,
+                false,
+                visit,
+            );
         }
         Entity::Gene(n) => {
-            graph(n, Rel::GeneDiseases, EdgeKind::GeneDisease, Entity::Disease, true, visit);
-            graph(n, Rel::GenePhenotypes, EdgeKind::GenePhenotype, Entity::Phenotype, true, visit);
+            graph(
+                n,
+                Rel::GeneDiseases,
+                EdgeKind::GeneDisease,
+                Entity::Disease,
+                true,
+                visit,
+            );
+            graph(
+                n,
+                Rel::GenePhenotypes,
+                EdgeKind::GenePhenotype,
+                Entity::Phenotype,
+                true,
+                visit,
+            );
         }
         Entity::Drug(i) => {
             for &d in r.designations_of_drug(i) {
                 let o = Entity::Designation(d);
-                visit(Link { source: e, target: o, kind: EdgeKind::DrugDesignation }, o);
+                visit(
+                    Link {
+                        source: e,
+                        target: o,
+                        kind: EdgeKind::DrugDesignation,
+                    },
+                    o,
+                );
             }
             for &t in r.trials_of_drug(i) {
                 let o = Entity::Trial(t);
-                visit(Link { source: o, target: e, kind: EdgeKind::TrialDrug }, o);
+                visit(
+                    Link {
+                        source: o,
+                        target: e,
+                        kind: EdgeKind::TrialDrug,
+                    },
+                    o,
+                );
             }
         }
         Entity::Designation(i) => {
             let d = &r.designations[i as usize];
             let o = Entity::Drug(d.drug);
-            visit(Link { source: o, target: e, kind: EdgeKind::DrugDesignation }, o);
+            visit(
+                Link {
+                    source: o,
+                    target: e,
+                    kind: EdgeKind::DrugDesignation,
+                },
+                o,
+            );
             if let Some(l) = &d.link {
                 let o = Entity::Disease(l.disease);
-                visit(Link { source: e, target: o, kind: EdgeKind::DesignationDisease }, o);
+                visit(
+                    Link {
+                        source: e,
+                        target: o,
+                        kind: EdgeKind::DesignationDisease,
+                    },
+                    o,
+                );
             }
         }
         Entity::Trial(i) => {
             let t = &r.trials[i as usize];
             for l in &t.diseases {
                 let o = Entity::Disease(l.disease);
-                visit(Link { source: e, target: o, kind: EdgeKind::TrialDisease }, o);
+                visit(
+                    Link {
+                        source: e,
+                        target: o,
+                        kind: EdgeKind::TrialDisease,
+                    },
+                    o,
+                );
             }
             for &d in &t.drugs {
                 let o = Entity::Drug(d);
-                visit(Link { source: e, target: o, kind: EdgeKind::TrialDrug }, o);
+                visit(
+                    Link {
+                        source: e,
+                        target: o,
+                        kind: EdgeKind::TrialDrug,
+                    },
+                    o,
+                );
             }
         }
     }
@@ -275,7 +423,13 @@ pub struct Neighborhood {
 
 /// The entities within `depth` edges of `start`, breadth first, at most
 /// `limit` of them, and the edges between them that the walk crossed.
-pub fn neighborhood(kg: &KnowledgeGraph, start: Entity, depth: u32, filter: &Filter, limit: usize) -> Neighborhood {
+pub fn neighborhood(
+    kg: &KnowledgeGraph,
+    start: Entity,
+    depth: u32,
+    filter: &Filter,
+    limit: usize,
+) -> Neighborhood {
     let mut seen: HashMap<Entity, u32> = HashMap::new();
     seen.insert(start, 0);
     let mut nodes = vec![(start, 0)];
@@ -387,7 +541,12 @@ pub fn shortest_paths(
 /// what they share: the IC of shared phenotypes, or for genes
 /// `-ln(share of annotated diseases with the gene)`. Best first, with the
 /// shared items.
-pub fn related_diseases(kg: &KnowledgeGraph, disease: NodeId, by_genes: bool, first: usize) -> Vec<(NodeId, f64, Vec<NodeId>)> {
+pub fn related_diseases(
+    kg: &KnowledgeGraph,
+    disease: NodeId,
+    by_genes: bool,
+    first: usize,
+) -> Vec<(NodeId, f64, Vec<NodeId>)> {
     let (out_rel, back_rel) = if by_genes {
         (Rel::DiseaseGenes, Rel::GeneDiseases)
     } else {
@@ -418,7 +577,10 @@ pub fn related_diseases(kg: &KnowledgeGraph, disease: NodeId, by_genes: bool, fi
             }
         }
     }
-    let mut v: Vec<(NodeId, f64, Vec<NodeId>)> = score.into_iter().map(|(d, (s, items))| (d, s, items)).collect();
+    let mut v: Vec<(NodeId, f64, Vec<NodeId>)> = score
+        .into_iter()
+        .map(|(d, (s, items))| (d, s, items))
+        .collect();
     v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     v.truncate(first);
     v

@@ -8,6 +8,7 @@ mod curation;
 mod diff;
 mod disease_page;
 mod errors;
+mod explore;
 mod http;
 mod lookups;
 mod pagination;
