@@ -263,6 +263,7 @@ impl ExploreQuery {
     /// The shortest paths between two entities, of at most `maxLength`
     /// edges, through intermediate nodes of the `via` types only (default:
     /// any), e.g. drug -> designation -> disease -> gene.
+    #[allow(clippy::too_many_arguments)]
     async fn paths(
         &self,
         ctx: &Context<'_>,

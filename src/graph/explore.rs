@@ -445,12 +445,12 @@ pub fn neighborhood(
             if !filter.edge(l.kind) || !filter.entity(o.kind()) {
                 return;
             }
-            if !seen.contains_key(&o) {
+            if let std::collections::hash_map::Entry::Vacant(slot) = seen.entry(o) {
                 if nodes.len() >= limit {
                     truncated = true;
                     return;
                 }
-                seen.insert(o, d + 1);
+                slot.insert(d + 1);
                 nodes.push((o, d + 1));
                 queue.push_back(o);
             }
