@@ -17,6 +17,7 @@ pub mod analytics;
 pub mod api;
 pub mod curation;
 pub mod curie;
+pub mod export;
 pub mod graph;
 pub mod ingest;
 pub mod memory;

@@ -1,6 +1,7 @@
-//! HTTP: `POST /graphql`, GraphiQL on `GET /graphql`, `GET /health`, and the
-//! SPARQL endpoint `/sparql`.
+//! HTTP: `POST /graphql`, GraphiQL on `GET /graphql`, `GET /health`, the
+//! SPARQL endpoint `/sparql`, and graph downloads under `/export/`.
 
+mod export;
 mod sparql;
 
 use crate::api::{DocumentCache, RareSchema};
@@ -42,6 +43,7 @@ pub fn app(
         )
         .route("/sparql", get(sparql::get).post(sparql::post))
         .route("/health", get(health))
+        .route("/export/{file}", get(export::export))
         .with_state(AppState {
             schema,
             documents: Arc::new(DocumentCache::default()),

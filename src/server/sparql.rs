@@ -140,7 +140,7 @@ fn store_error(e: &StoreError) -> Response {
     error(status, code, &e.to_string())
 }
 
-fn error(status: StatusCode, code: &str, message: &str) -> Response {
+pub(super) fn error(status: StatusCode, code: &str, message: &str) -> Response {
     (
         status,
         axum::Json(serde_json::json!({ "error": { "code": code, "message": message } })),

@@ -9,6 +9,7 @@ mod diff;
 mod disease_page;
 mod errors;
 mod explore;
+mod export;
 mod http;
 mod lookups;
 mod pagination;
