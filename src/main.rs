@@ -269,6 +269,18 @@ fn main() -> anyhow::Result<()> {
                     .with_dir(dir)
                     .with_curation(curation),
             );
+            // The search index builds in the background too: the first
+            // search waits for it only if it comes within the first seconds.
+            let first = releases.current();
+            std::thread::spawn(move || {
+                let t = std::time::Instant::now();
+                match first.search() {
+                    Ok(_) => {
+                        tracing::info!("search index built in {:.2} s", t.elapsed().as_secs_f64())
+                    }
+                    Err(e) => tracing::error!("the search index did not build: {e}"),
+                }
+            });
             let schema = rarekg::api::schema(releases.clone(), limits);
             let runtime = tokio::runtime::Runtime::new()?;
             runtime.block_on(async {

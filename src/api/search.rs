@@ -247,7 +247,7 @@ impl SearchQuery {
     /// Searches diseases, phenotypes, genes, drugs, trials and patient
     /// organizations by name, synonym, id and definition. The last word may
     /// be the start of a word (`polymyo`), and typos are forgiven (one in a
-    /// word of 4 to 7 letters, two from 8: `polymiositis`). Hits are ordered
+    /// word of 4 to 9 letters, two from 10: `polymiositis`). Hits are ordered
     /// by what matched: an id, then the whole name, a whole synonym, the
     /// name's words, a synonym's words, the definition's words; then by
     /// relevance, then shorter names first (a general entry before its

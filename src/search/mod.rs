@@ -54,7 +54,7 @@ pub const MAX_QUERY_CHARS: usize = 200;
 /// The most words a query may have.
 pub const MAX_QUERY_WORDS: usize = 12;
 /// How many candidates tantivy hands to the re-ranking.
-const CANDIDATES: usize = 200;
+const CANDIDATES: usize = 60;
 
 /// The entity types searched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -172,10 +172,9 @@ struct Fields {
     key: Field,
     kind: Field,
     id: Field,
-    name: Field,
+    words: Field,
     name_stem: Field,
     name_exact: Field,
-    synonym: Field,
     synonym_stem: Field,
     synonym_exact: Field,
     definition: Field,
@@ -301,10 +300,11 @@ impl SearchIndex {
             key: sb.add_u64_field("key", FAST),
             kind: sb.add_facet_field("kind", FacetOptions::default()),
             id: sb.add_text_field("id", STRING),
-            name: sb.add_text_field("name", words(text::WORDS, false)),
+            // Names and synonyms together: one typo-tolerant automaton per
+            // query word (building one is most of a fuzzy query's cost).
+            words: sb.add_text_field("words", words(text::WORDS, false)),
             name_stem: sb.add_text_field("name_stem", words(text::STEMS, true)),
             name_exact: sb.add_text_field("name_exact", STRING),
-            synonym: sb.add_text_field("synonym", words(text::WORDS, false)),
             synonym_stem: sb.add_text_field("synonym_stem", words(text::STEMS, true)),
             synonym_exact: sb.add_text_field("synonym_exact", STRING),
             definition: sb.add_text_field("definition", words(text::STEMS, true)),
@@ -321,11 +321,11 @@ impl SearchIndex {
             for id in &t.ids {
                 doc.add_text(f.id, id.to_lowercase());
             }
-            doc.add_text(f.name, t.name);
+            doc.add_text(f.words, t.name);
             doc.add_text(f.name_stem, t.name);
             doc.add_text(f.name_exact, text::fold(t.name));
             for s in &t.synonyms {
-                doc.add_text(f.synonym, s);
+                doc.add_text(f.words, s);
                 doc.add_text(f.synonym_stem, s);
                 doc.add_text(f.synonym_exact, text::fold(s));
             }
@@ -363,7 +363,12 @@ impl SearchIndex {
             }
         }
         writer.commit()?;
-        drop(writer);
+        // One segment: a query walks each segment's term dictionaries.
+        let segments = index.searchable_segment_ids()?;
+        if segments.len() > 1 {
+            writer.merge(&segments).wait()?;
+        }
+        writer.wait_merging_threads()?;
         let reader = index.reader()?;
         Ok(SearchIndex {
             reader,
@@ -416,16 +421,20 @@ impl SearchIndex {
                 (Occur::Must, Box::new(BooleanQuery::new(kinds))),
             ]))
         };
-        let counts = searcher.search(whole.as_ref(), &facets)?;
+        let top_docs = TopDocs::with_limit(CANDIDATES).order_by_score();
+        // Unfiltered (a search box), one pass gives the hits and the facets.
+        let (top, total, counts) = if req.kinds.is_empty() {
+            searcher.search(whole.as_ref(), &(top_docs, Count, facets))?
+        } else {
+            let counts = searcher.search(whole.as_ref(), &facets)?;
+            let (top, total) = searcher.search(filtered.as_ref(), &(top_docs, Count))?;
+            (top, total, counts)
+        };
         let by_facet: HashMap<Facet, u64> = counts.get("/").map(|(f, n)| (f.clone(), n)).collect();
         let facets: Vec<(Kind, u64)> = Kind::ALL
             .iter()
             .map(|k| (*k, by_facet.get(&k.facet()).copied().unwrap_or(0)))
             .collect();
-        let (top, total) = searcher.search(
-            filtered.as_ref(),
-            &(TopDocs::with_limit(CANDIDATES).order_by_score(), Count),
-        )?;
         let mut ranked = Vec::with_capacity(top.len());
         for (score, addr) in top {
             let column = searcher
@@ -464,7 +473,19 @@ impl SearchIndex {
             .into_iter()
             .skip(req.offset)
             .take(req.limit)
-            .map(|(_, h)| h)
+            .map(|(_, mut h)| {
+                if h.field == MatchedField::Definition {
+                    match text::definition_match(&q, &h.matched) {
+                        Some(ranges) => h.highlights = ranges,
+                        // Found by a fragment (an id's digits, say).
+                        None => {
+                            h.field = MatchedField::Name;
+                            h.matched = h.name.clone();
+                        }
+                    }
+                }
+                h
+            })
             .collect();
         Ok(Found {
             hits,
@@ -499,8 +520,7 @@ impl SearchIndex {
                 }
             };
             let word: Vec<(Occur, Box<dyn Query>)> = vec![
-                (Occur::Should, boost(loose(f.name), 2.0)),
-                (Occur::Should, boost(loose(f.synonym), 1.0)),
+                (Occur::Should, boost(loose(f.words), 1.0)),
                 (Occur::Should, boost(term(f.name_stem, &w.stem), 3.0)),
                 (Occur::Should, boost(term(f.synonym_stem, &w.stem), 1.5)),
                 (Occur::Should, boost(term(f.definition, &w.stem), 0.3)),

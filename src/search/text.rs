@@ -49,26 +49,30 @@ pub struct Word {
     pub stem: String,
 }
 
-/// The words of `text`.
+/// The words of `text`. One pass of the stemming analyzer; the folded
+/// word is the lower-cased text where it is ASCII (the folding analyzer
+/// runs only for texts that are not).
 pub fn words(text: &str) -> Vec<Word> {
     ANALYZERS.with(|a| {
         let (words, stems) = &mut *a.borrow_mut();
         let mut out = Vec::new();
-        words.token_stream(text).process(&mut |t| {
+        stems.token_stream(text).process(&mut |t| {
             out.push(Word {
                 from: t.offset_from,
                 to: t.offset_to,
-                folded: t.text.clone(),
-                stem: String::new(),
+                folded: text[t.offset_from..t.offset_to].to_ascii_lowercase(),
+                stem: t.text.clone(),
             })
         });
-        let mut i = 0;
-        stems.token_stream(text).process(&mut |t| {
-            if let Some(w) = out.get_mut(i) {
-                w.stem = t.text.clone();
-            }
-            i += 1;
-        });
+        if !text.is_ascii() {
+            let mut i = 0;
+            words.token_stream(text).process(&mut |t| {
+                if let Some(w) = out.get_mut(i) {
+                    w.folded = t.text.clone();
+                }
+                i += 1;
+            });
+        }
         out
     })
 }
@@ -82,12 +86,12 @@ pub fn fold(text: &str) -> String {
         .join(" ")
 }
 
-/// The typos forgiven in a word: none under 4 letters, one under 8, two
-/// from 8.
+/// The typos forgiven in a word: none up to 3 letters, one up to 9, two
+/// from 10.
 pub(super) fn distance(word: &str) -> u8 {
     match word.chars().count() {
         0..=3 => 0,
-        4..=7 => 1,
+        4..=9 => 1,
         _ => 2,
     }
 }
@@ -164,7 +168,7 @@ fn all_words<'t>(q: &[Word], text: &'t str, field: MatchedField, tier: u8) -> Op
 
 /// The best match of the query among an entity's texts. Tiers: 0 an id,
 /// 1 the name, 2 a synonym (whole text), 3 words of the name, 4 words of a
-/// synonym, 5 words of the definition, 6 anything else tantivy found.
+/// synonym, 5 the definition or anything else tantivy found.
 pub(super) fn best_match<'t>(q: &[Word], raw: &str, t: &'t Texts<'t>) -> Match<'t> {
     let raw_id = raw.trim().to_lowercase();
     if let Some(id) = std::iter::once(&t.id)
@@ -183,7 +187,10 @@ pub(super) fn best_match<'t>(q: &[Word], raw: &str, t: &'t Texts<'t>) -> Match<'
     let folded: Vec<&str> = q.iter().map(|w| w.folded.as_str()).collect();
     let folded = folded.join(" ");
     let whole = |text: &'t str, field, tier| {
-        (fold(text) == folded).then(|| Match {
+        // Folding keeps the letters: a text of another length by far
+        // cannot fold to the query.
+        let plausible = text.len() + 2 >= folded.len() && text.len() <= 2 * folded.len() + 8;
+        (plausible && fold(text) == folded).then(|| Match {
             field,
             text,
             ranges: vec![(0, text.len())],
@@ -203,26 +210,32 @@ pub(super) fn best_match<'t>(q: &[Word], raw: &str, t: &'t Texts<'t>) -> Match<'
         return m;
     }
     let mut best = all_words(q, t.name, MatchedField::Name, 3);
-    for s in &t.synonyms {
-        if let Some(m) = all_words(q, s, MatchedField::Synonym, 4) {
-            if best.as_ref().is_none_or(|b| m.rank() < b.rank()) {
-                best = Some(m);
+    // A synonym's words (tier 4) cannot beat the name's (tier 3).
+    if best.is_none() {
+        for s in &t.synonyms {
+            if let Some(m) = all_words(q, s, MatchedField::Synonym, 4) {
+                if best.as_ref().is_none_or(|b| m.rank() < b.rank()) {
+                    best = Some(m);
+                }
             }
         }
     }
-    if best.is_none() {
-        best = t
-            .definition
-            .and_then(|d| all_words(q, d, MatchedField::Definition, 5));
-    }
+    // The rest matched in the definition (or by a fragment tantivy found):
+    // one tier, without tokenizing long definitions for every candidate;
+    // the hits shown get their highlights from [`definition_match`].
     best.unwrap_or(Match {
-        field: MatchedField::Name,
-        text: t.name,
+        field: MatchedField::Definition,
+        text: t.definition.unwrap_or(t.name),
         ranges: Vec::new(),
-        tier: 6,
+        tier: 5,
         cost: 0,
         extra: 0,
     })
+}
+
+/// The words of a definition the query hit, if it hit them all.
+pub(super) fn definition_match(q: &[Word], definition: &str) -> Option<Vec<(usize, usize)>> {
+    all_words(q, definition, MatchedField::Definition, 5).map(|m| m.ranges)
 }
 
 #[cfg(test)]

@@ -150,6 +150,20 @@ async fn reload_dry_run_swap_refusal_and_rollback() {
     .await;
     assert_eq!(v["data"]["phenotype"]["name"], "Test-only new term");
     assert_eq!(v["data"]["meta"]["releaseId"], new_id);
+    // The search index was rebuilt with the release.
+    let v = gql(
+        &app,
+        None,
+        r#"{ search(text: "test-only new ter", types: [PHENOTYPE], first: 1) { edges { id } }
+             relabeled: search(text: "proximal muscle weakness relabeled", first: 1) { edges { id name } } }"#,
+        json!({}),
+    )
+    .await;
+    assert_eq!(v["data"]["search"]["edges"][0]["id"], "HP:9999901", "{v}");
+    assert_eq!(
+        v["data"]["relabeled"]["edges"][0]["name"],
+        "Proximal muscle weakness (relabeled)"
+    );
     let v = gql(
         &app,
         None,

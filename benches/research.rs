@@ -1,0 +1,152 @@
+//! Research tools in process, on the real release:
+//!
+//! - `rank_diseases_5_terms`: rank every annotated disease (12,687 HPOA
+//!   annotation sets) for a 5-term profile, graph IC + funSimAvg (what
+//!   `bench/rank_compare.sh` runs beside hpo3). Target: p50 <= 5 ms.
+//! - `autocomplete`: a search-box prefix (`polymyo`), all entity types,
+//!   first 10 hits. Target: p99 <= 2 ms; the p50 and p99 over 40 prefixes
+//!   of real disease, phenotype and gene names are printed before criterion
+//!   runs (`autocomplete p50/p99`).
+//! - `neighborhood_depth_2`: the depth-2 neighbourhood of polymyositis
+//!   (limit 2000 nodes). Target: <= 1 ms.
+//!
+//! Run: `cargo bench --bench research`.
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use rarekg::analytics::{Combine, Method, RankingRequest, Target};
+use rarekg::curie::Curie;
+use rarekg::graph::explore::{self, Filter};
+use rarekg::graph::{DataPaths, KnowledgeGraph, Lookup};
+use rarekg::search::{Request, SearchIndex};
+use std::hint::black_box;
+use std::time::Instant;
+
+const PREFIXES: [&str; 40] = [
+    "polymyo",
+    "polymiositis",
+    "fanconi an",
+    "ehlers hyper",
+    "marfan",
+    "cystic fib",
+    "duchenne",
+    "spinal musc",
+    "huntington",
+    "gaucher",
+    "fabry",
+    "pompe",
+    "wilson dis",
+    "phenylket",
+    "prader",
+    "angelman",
+    "rett",
+    "tuberous scl",
+    "neurofibro",
+    "myasthenia",
+    "seizure",
+    "muscle weak",
+    "hypotonia",
+    "arachnodac",
+    "short stat",
+    "intellectual dis",
+    "cataract",
+    "hearing los",
+    "scoliosis",
+    "myalgia",
+    "FBN1",
+    "DMD",
+    "CFTR",
+    "SMN1",
+    "BRCA",
+    "bosentan",
+    "tracleer",
+    "NCT0",
+    "myositis assoc",
+    "propionic",
+];
+
+fn term(kg: &KnowledgeGraph, id: &str) -> rarekg::graph::model::NodeId {
+    match kg.find_phenotype(&Curie::parse(id).unwrap()) {
+        Lookup::Found(n) => n,
+        other => panic!("{id}: {other:?}"),
+    }
+}
+
+fn research(c: &mut Criterion) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let kg = KnowledgeGraph::load(&DataPaths::under(root)).expect("the vendored releases load");
+    let req = RankingRequest {
+        target: Target::Diseases,
+        terms: [
+            "HP:0003326",
+            "HP:0001324",
+            "HP:0003236",
+            "HP:0003701",
+            "HP:0012378",
+        ]
+        .iter()
+        .map(|t| term(&kg, t))
+        .collect(),
+        excluded: Vec::new(),
+        method: Method::GraphIc,
+        combine: Combine::FunSimAvg,
+        weight_by_frequency: false,
+    };
+    c.bench_function("rank_diseases_5_terms", |b| {
+        b.iter(|| black_box(kg.analytics().rank(&kg, &req)))
+    });
+
+    let t = Instant::now();
+    let index = SearchIndex::build(&kg).expect("the search index builds");
+    println!("search index built in {:.2} s", t.elapsed().as_secs_f64());
+    // Percentiles over many real prefixes.
+    let mut times = Vec::new();
+    let mut slowest: Vec<(f64, &str)> = Vec::new();
+    for _ in 0..25 {
+        for p in PREFIXES {
+            let t = Instant::now();
+            black_box(index.search(&kg, &Request::new(p).limit(10)).unwrap());
+            let ms = t.elapsed().as_secs_f64() * 1e3;
+            times.push(ms);
+            slowest.push((ms, p));
+        }
+    }
+    slowest.sort_by(|a, b| b.0.total_cmp(&a.0));
+    slowest.dedup_by_key(|x| x.1);
+    println!("slowest prefixes: {:?}", &slowest[..5.min(slowest.len())]);
+    times.sort_by(f64::total_cmp);
+    let pct = |p: f64| times[((p * times.len() as f64) as usize).min(times.len() - 1)];
+    println!(
+        "autocomplete p50 {:.3} ms  p99 {:.3} ms  max {:.3} ms over {} searches",
+        pct(0.5),
+        pct(0.99),
+        times[times.len() - 1],
+        times.len()
+    );
+    c.bench_function("autocomplete", |b| {
+        b.iter(|| {
+            black_box(
+                index
+                    .search(&kg, &Request::new("polymyo").limit(10))
+                    .unwrap(),
+            )
+        })
+    });
+
+    let pm = explore::find(&kg, "ORPHA:732").unwrap();
+    let n = explore::neighborhood(&kg, pm, 2, &Filter::default(), 2000);
+    println!(
+        "depth-2 neighbourhood of polymyositis: {} nodes, {} edges",
+        n.nodes.len(),
+        n.links.len()
+    );
+    c.bench_function("neighborhood_depth_2", |b| {
+        b.iter(|| black_box(explore::neighborhood(&kg, pm, 2, &Filter::default(), 2000)))
+    });
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(30);
+    targets = research
+}
+criterion_main!(benches);
