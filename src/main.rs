@@ -280,6 +280,19 @@ fn main() -> anyhow::Result<()> {
                     }
                     Err(e) => tracing::error!("the search index did not build: {e}"),
                 }
+                // The p-value backgrounds of the default disease ranking.
+                let t = std::time::Instant::now();
+                use rarekg::analytics::{Combine, Method, Target};
+                first.kg.analytics().precompute_backgrounds(
+                    &first.kg,
+                    Target::Diseases,
+                    Method::Resnik,
+                    Combine::FunSimAvg,
+                );
+                tracing::info!(
+                    "ranking backgrounds computed in {:.2} s",
+                    t.elapsed().as_secs_f64()
+                );
             });
             let schema = rarekg::api::schema(releases.clone(), limits);
             let runtime = tokio::runtime::Runtime::new()?;

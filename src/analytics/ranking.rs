@@ -16,7 +16,8 @@
 //! random profiles of the same size (drawn from the informative phenotype
 //! terms with a fixed seed) that scored at least as well against the same
 //! disease. The background is computed once per target, method, combination,
-//! weighting and size, on first use, and kept for the release.
+//! weighting and size, and kept for the release: on first use, or ahead of
+//! it with [`Analytics::precompute_backgrounds`].
 
 use super::{Analytics, Combine, Method, Profile};
 use crate::graph::model::NodeId;
@@ -250,6 +251,28 @@ impl Analytics {
             .iter()
             .map(|r| bg.p_value(r.profile, r.score))
             .collect()
+    }
+
+    /// Computes the background distributions of every profile size for one
+    /// kind of request ahead of its first use (the server does this for
+    /// the API's default ranking after start-up).
+    pub fn precompute_backgrounds(
+        &self,
+        kg: &KnowledgeGraph,
+        target: Target,
+        method: Method,
+        combine: Combine,
+    ) {
+        for size in 1..=BACKGROUND_MAX_SIZE {
+            let key = BackgroundKey {
+                target,
+                method,
+                combine,
+                weighted: false,
+                size,
+            };
+            self.background(kg, key);
+        }
     }
 
     fn background(&self, kg: &KnowledgeGraph, key: BackgroundKey) -> Arc<Background> {
