@@ -6,7 +6,7 @@ use super::error::{ApiError, Coded};
 use super::gene::Gene;
 use super::kg;
 use super::phenotype::Phenotype;
-use crate::graph::explore::{self, EdgeKind, Entity, EntityKind, Filter, Link};
+use crate::graph::explore::{self, Entity, Filter, Link};
 use crate::graph::KnowledgeGraph;
 use async_graphql::{Context, Enum, Object, Result, SimpleObject, ID};
 
@@ -21,6 +21,7 @@ pub const MAX_PATHS: i32 = 20;
 
 /// A node type of the explorable graph.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "crate::graph::explore::EntityKind")]
 pub enum NodeType {
     Disease,
     Phenotype,
@@ -34,6 +35,7 @@ pub enum NodeType {
 
 /// An edge type of the explorable graph.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "crate::graph::explore::EdgeKind")]
 pub enum EdgeType {
     /// Disease has phenotype.
     DiseasePhenotype,
@@ -51,48 +53,6 @@ pub enum EdgeType {
     TrialDisease,
     /// Trial tests a drug.
     TrialDrug,
-}
-
-fn node_type(k: EntityKind) -> NodeType {
-    match k {
-        EntityKind::Disease => NodeType::Disease,
-        EntityKind::Phenotype => NodeType::Phenotype,
-        EntityKind::Gene => NodeType::Gene,
-        EntityKind::Drug => NodeType::Drug,
-        EntityKind::Designation => NodeType::Designation,
-        EntityKind::Trial => NodeType::Trial,
-    }
-}
-
-fn entity_kind(t: NodeType) -> EntityKind {
-    match t {
-        NodeType::Disease => EntityKind::Disease,
-        NodeType::Phenotype => EntityKind::Phenotype,
-        NodeType::Gene => EntityKind::Gene,
-        NodeType::Drug => EntityKind::Drug,
-        NodeType::Designation => EntityKind::Designation,
-        NodeType::Trial => EntityKind::Trial,
-    }
-}
-
-fn edge_type(k: EdgeKind) -> EdgeType {
-    match k {
-        EdgeKind::DiseasePhenotype => EdgeType::DiseasePhenotype,
-        EdgeKind::GeneDisease => EdgeType::GeneDisease,
-        EdgeKind::GenePhenotype => EdgeType::GenePhenotype,
-        EdgeKind::SubclassOf => EdgeType::SubclassOf,
-        EdgeKind::DrugDesignation => EdgeType::DrugDesignation,
-        EdgeKind::DesignationDisease => EdgeType::DesignationDisease,
-        EdgeKind::TrialDisease => EdgeType::TrialDisease,
-        EdgeKind::TrialDrug => EdgeType::TrialDrug,
-    }
-}
-
-fn edge_kind(t: EdgeType) -> EdgeKind {
-    EdgeKind::ALL
-        .into_iter()
-        .find(|k| edge_type(*k) == t)
-        .expect("every edge type has a kind")
 }
 
 /// A node, ready to draw.
@@ -122,7 +82,7 @@ pub struct GraphEdge {
 fn node(kg: &KnowledgeGraph, e: Entity, depth: u32) -> GraphNode {
     GraphNode {
         id: e.id(kg),
-        node_type: node_type(e.kind()),
+        node_type: e.kind().into(),
         label: e.label(kg).to_string(),
         category: e.kind().biolink(),
         depth,
@@ -133,7 +93,7 @@ fn edge(kg: &KnowledgeGraph, l: &Link) -> GraphEdge {
     GraphEdge {
         source: l.source.id(kg),
         target: l.target.id(kg),
-        edge_type: edge_type(l.kind),
+        edge_type: l.kind.into(),
         predicate: l.kind.biolink(),
     }
 }
@@ -218,12 +178,12 @@ fn filter(edges: Option<Vec<EdgeType>>, nodes: Option<Vec<NodeType>>) -> Filter 
         edges: edges
             .unwrap_or_default()
             .into_iter()
-            .map(edge_kind)
+            .map(Into::into)
             .collect(),
         entities: nodes
             .unwrap_or_default()
             .into_iter()
-            .map(entity_kind)
+            .map(Into::into)
             .collect(),
     }
 }

@@ -11,7 +11,7 @@ use super::phenotype::Phenotype;
 use super::trial::ClinicalTrial;
 use crate::graph::model::NodeId;
 use crate::release::Release;
-use crate::search::{self, Kind, MatchedField, Request, SearchError};
+use crate::search::{self, Kind, Request, SearchError};
 use async_graphql::{Context, Enum, Object, Result, SimpleObject, Union};
 use std::sync::Arc;
 
@@ -20,6 +20,7 @@ pub const MAX_SEARCH_HITS: usize = 200;
 
 /// An entity type.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "crate::search::Kind")]
 pub enum EntityType {
     Disease,
     Phenotype,
@@ -29,34 +30,9 @@ pub enum EntityType {
     Organization,
 }
 
-impl From<EntityType> for Kind {
-    fn from(t: EntityType) -> Kind {
-        match t {
-            EntityType::Disease => Kind::Disease,
-            EntityType::Phenotype => Kind::Phenotype,
-            EntityType::Gene => Kind::Gene,
-            EntityType::Drug => Kind::Drug,
-            EntityType::Trial => Kind::Trial,
-            EntityType::Organization => Kind::Organization,
-        }
-    }
-}
-
-impl From<Kind> for EntityType {
-    fn from(k: Kind) -> EntityType {
-        match k {
-            Kind::Disease => EntityType::Disease,
-            Kind::Phenotype => EntityType::Phenotype,
-            Kind::Gene => EntityType::Gene,
-            Kind::Drug => EntityType::Drug,
-            Kind::Trial => EntityType::Trial,
-            Kind::Organization => EntityType::Organization,
-        }
-    }
-}
-
 /// Which text of the entity matched.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "crate::search::MatchedField")]
 pub enum MatchField {
     /// An id (or a gene symbol).
     Id,
@@ -159,12 +135,7 @@ impl SearchHit {
     }
     /// What matched: ids first, then names, synonyms and definitions.
     async fn matched_field(&self) -> MatchField {
-        match self.hit.field {
-            MatchedField::Id => MatchField::Id,
-            MatchedField::Name => MatchField::Name,
-            MatchedField::Synonym => MatchField::Synonym,
-            MatchedField::Definition => MatchField::Definition,
-        }
+        self.hit.field.into()
     }
     /// The text that matched.
     async fn matched_text(&self) -> &str {

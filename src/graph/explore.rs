@@ -188,26 +188,29 @@ pub fn find(kg: &KnowledgeGraph, id: &str) -> Option<Entity> {
 /// Every edge at an entity, with the entity at its other end.
 pub fn links(kg: &KnowledgeGraph, e: Entity, mut visit: impl FnMut(Link, Entity)) {
     let r = kg.records();
-    let graph = |n: NodeId,
-                 rel: Rel,
-                 kind: EdgeKind,
-                 wrap: fn(NodeId) -> Entity,
-                 outgoing: bool,
-                 visit: &mut dyn FnMut(Link, Entity)| {
-        for &edge in kg.edges(n, rel) {
-            let o = wrap(kg.other(edge, n));
-            let (source, target) = if outgoing { (e, o) } else { (o, e) };
-            visit(
-                Link {
-                    source,
-                    target,
-                    kind,
-                },
-                o,
-            );
-        }
+    let mut emit = |source: Entity, target: Entity, kind: EdgeKind| {
+        let other = if source == e { target } else { source };
+        visit(
+            Link {
+                source,
+                target,
+                kind,
+            },
+            other,
+        );
     };
-    let visit = &mut visit;
+    // The graph's edges of one relation; `outgoing` when `e` is the source.
+    let mut graph =
+        |n: NodeId, rel: Rel, kind: EdgeKind, wrap: fn(NodeId) -> Entity, outgoing: bool| {
+            for &edge in kg.edges(n, rel) {
+                let o = wrap(kg.other(edge, n));
+                if outgoing {
+                    emit(e, o, kind);
+                } else {
+                    emit(o, e, kind);
+                }
+            }
+        };
     match e {
         Entity::Disease(n) => {
             graph(
@@ -216,7 +219,6 @@ pub fn links(kg: &KnowledgeGraph, e: Entity, mut visit: impl FnMut(Link, Entity)
                 EdgeKind::DiseasePhenotype,
                 Entity::Phenotype,
                 true,
-                visit,
             );
             graph(
                 n,
@@ -224,45 +226,20 @@ pub fn links(kg: &KnowledgeGraph, e: Entity, mut visit: impl FnMut(Link, Entity)
                 EdgeKind::GeneDisease,
                 Entity::Gene,
                 false,
-                visit,
             );
-            graph(
-                n,
-                Rel::Parents,
-                EdgeKind::SubclassOf,
-                Entity::Disease,
-                true,
-                visit,
-            );
+            graph(n, Rel::Parents, EdgeKind::SubclassOf, Entity::Disease, true);
             graph(
                 n,
                 Rel::Children,
                 EdgeKind::SubclassOf,
                 Entity::Disease,
                 false,
-                visit,
             );
             for &d in r.designations_of(n) {
-                let o = Entity::Designation(d);
-                visit(
-                    Link {
-                        source: o,
-                        target: e,
-                        kind: EdgeKind::DesignationDisease,
-                    },
-                    o,
-                );
+                emit(Entity::Designation(d), e, EdgeKind::DesignationDisease);
             }
             for &t in r.trials_of(n) {
-                let o = Entity::Trial(t);
-                visit(
-                    Link {
-                        source: o,
-                        target: e,
-                        kind: EdgeKind::TrialDisease,
-                    },
-                    o,
-                );
+                emit(Entity::Trial(t), e, EdgeKind::TrialDisease);
             }
         }
         Entity::Phenotype(n) => {
@@ -272,7 +249,6 @@ pub fn links(kg: &KnowledgeGraph, e: Entity, mut visit: impl FnMut(Link, Entity)
                 EdgeKind::DiseasePhenotype,
                 Entity::Disease,
                 false,
-                visit,
             );
             graph(
                 n,
@@ -280,7 +256,6 @@ pub fn links(kg: &KnowledgeGraph, e: Entity, mut visit: impl FnMut(Link, Entity)
                 EdgeKind::GenePhenotype,
                 Entity::Gene,
                 false,
-                visit,
             );
             graph(
                 n,
@@ -288,7 +263,6 @@ pub fn links(kg: &KnowledgeGraph, e: Entity, mut visit: impl FnMut(Link, Entity)
                 EdgeKind::SubclassOf,
                 Entity::Phenotype,
                 true,
-                visit,
             );
             graph(
                 n,
@@ -296,7 +270,6 @@ pub fn links(kg: &KnowledgeGraph, e: Entity, mut visit: impl FnMut(Link, Entity)
                 EdgeKind::SubclassOf,
                 Entity::Phenotype,
                 false,
-                visit,
             );
         }
         Entity::Gene(n) => {
@@ -306,7 +279,6 @@ pub fn links(kg: &KnowledgeGraph, e: Entity, mut visit: impl FnMut(Link, Entity)
                 EdgeKind::GeneDisease,
                 Entity::Disease,
                 true,
-                visit,
             );
             graph(
                 n,
@@ -314,79 +286,30 @@ pub fn links(kg: &KnowledgeGraph, e: Entity, mut visit: impl FnMut(Link, Entity)
                 EdgeKind::GenePhenotype,
                 Entity::Phenotype,
                 true,
-                visit,
             );
         }
         Entity::Drug(i) => {
             for &d in r.designations_of_drug(i) {
-                let o = Entity::Designation(d);
-                visit(
-                    Link {
-                        source: e,
-                        target: o,
-                        kind: EdgeKind::DrugDesignation,
-                    },
-                    o,
-                );
+                emit(e, Entity::Designation(d), EdgeKind::DrugDesignation);
             }
             for &t in r.trials_of_drug(i) {
-                let o = Entity::Trial(t);
-                visit(
-                    Link {
-                        source: o,
-                        target: e,
-                        kind: EdgeKind::TrialDrug,
-                    },
-                    o,
-                );
+                emit(Entity::Trial(t), e, EdgeKind::TrialDrug);
             }
         }
         Entity::Designation(i) => {
             let d = &r.designations[i as usize];
-            let o = Entity::Drug(d.drug);
-            visit(
-                Link {
-                    source: o,
-                    target: e,
-                    kind: EdgeKind::DrugDesignation,
-                },
-                o,
-            );
+            emit(Entity::Drug(d.drug), e, EdgeKind::DrugDesignation);
             if let Some(l) = &d.link {
-                let o = Entity::Disease(l.disease);
-                visit(
-                    Link {
-                        source: e,
-                        target: o,
-                        kind: EdgeKind::DesignationDisease,
-                    },
-                    o,
-                );
+                emit(e, Entity::Disease(l.disease), EdgeKind::DesignationDisease);
             }
         }
         Entity::Trial(i) => {
             let t = &r.trials[i as usize];
             for l in &t.diseases {
-                let o = Entity::Disease(l.disease);
-                visit(
-                    Link {
-                        source: e,
-                        target: o,
-                        kind: EdgeKind::TrialDisease,
-                    },
-                    o,
-                );
+                emit(e, Entity::Disease(l.disease), EdgeKind::TrialDisease);
             }
             for &d in &t.drugs {
-                let o = Entity::Drug(d);
-                visit(
-                    Link {
-                        source: e,
-                        target: o,
-                        kind: EdgeKind::TrialDrug,
-                    },
-                    o,
-                );
+                emit(e, Entity::Drug(d), EdgeKind::TrialDrug);
             }
         }
     }

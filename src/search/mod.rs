@@ -311,7 +311,8 @@ impl SearchIndex {
         };
         let index = Index::create_in_ram(sb.build());
         text::register(&index);
-        let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 60_000_000)?;
+        // A budget that holds the whole index: one segment, no merge.
+        let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 400_000_000)?;
         let add = |kind: Kind, key: u32| -> Result<(), SearchError> {
             let t = texts(kg, kind, key);
             let mut doc = TantivyDocument::default();
