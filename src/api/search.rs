@@ -86,6 +86,7 @@ impl Organization {
             .filter(|(_, o)| &o.url == url)
             .map(|(d, _)| *d)
             .collect();
+        out.sort_unstable();
         out.dedup();
         out.into_iter().map(Disease).collect()
     }
