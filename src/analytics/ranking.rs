@@ -104,6 +104,16 @@ pub struct TermMatch {
     pub similarity: f64,
 }
 
+impl RankingRequest {
+    /// The query terms, each once, in node order.
+    fn query_terms(&self) -> Vec<NodeId> {
+        let mut terms = self.terms.clone();
+        terms.sort_unstable();
+        terms.dedup();
+        terms
+    }
+}
+
 impl Analytics {
     fn profiles_of(&self, t: Target) -> &[Profile] {
         match t {
@@ -114,9 +124,7 @@ impl Analytics {
 
     /// Scores every profile; the order is by score, then profile order.
     pub fn rank(&self, kg: &KnowledgeGraph, req: &RankingRequest) -> Ranking {
-        let mut terms = req.terms.clone();
-        terms.sort_unstable();
-        terms.dedup();
+        let terms = req.query_terms();
         let k = terms.len();
         let n = self.ic.len();
         let mut sims = vec![0.0f64; n * k];
@@ -192,9 +200,7 @@ impl Analytics {
         req: &RankingRequest,
         profile: usize,
     ) -> Vec<TermMatch> {
-        let mut terms = req.terms.clone();
-        terms.sort_unstable();
-        terms.dedup();
+        let terms = req.query_terms();
         let p = &self.profiles_of(req.target)[profile];
         let (pt, _) = self.span(p);
         terms
@@ -236,9 +242,7 @@ impl Analytics {
         req: &RankingRequest,
         ranked: &[Ranked],
     ) -> Vec<f64> {
-        let mut terms = req.terms.clone();
-        terms.sort_unstable();
-        terms.dedup();
+        let terms = req.query_terms();
         let key = BackgroundKey {
             target: req.target,
             method: req.method,

@@ -89,8 +89,19 @@ impl Analytics {
 
     /// The similarity of two terms.
     pub fn term_similarity(&self, kg: &KnowledgeGraph, a: NodeId, b: NodeId, m: Method) -> f64 {
+        self.similarity_of(kg, (a, &with_self(kg, a)), (b, &with_self(kg, b)), m)
+    }
+
+    /// The similarity of two terms, each given with [`with_self`].
+    fn similarity_of(
+        &self,
+        kg: &KnowledgeGraph,
+        (a, up_a): (NodeId, &[u32]),
+        (b, up_b): (NodeId, &[u32]),
+        m: Method,
+    ) -> f64 {
         let (ia, ib) = (self.ic(a), self.ic(b));
-        let common = intersect(&with_self(kg, a), &with_self(kg, b));
+        let common = intersect(up_a, up_b);
         let resnik = common
             .iter()
             .map(|&c| self.ic[c as usize])
@@ -134,11 +145,16 @@ impl Analytics {
         let mut b = b.to_vec();
         b.sort_unstable();
         b.dedup();
-        let matrix: Vec<Vec<f64>> = a
+        // Each term's ancestors once, not once per pair.
+        let up = |t: &[NodeId]| -> Vec<(NodeId, Vec<u32>)> {
+            t.iter().map(|&x| (x, with_self(kg, x))).collect()
+        };
+        let (up_a, up_b) = (up(&a), up(&b));
+        let matrix: Vec<Vec<f64>> = up_a
             .iter()
-            .map(|x| {
-                b.iter()
-                    .map(|y| self.term_similarity(kg, *x, *y, m))
+            .map(|(x, ux)| {
+                up_b.iter()
+                    .map(|(y, uy)| self.similarity_of(kg, (*x, ux), (*y, uy), m))
                     .collect()
             })
             .collect();

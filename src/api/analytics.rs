@@ -2,7 +2,7 @@
 //! phenotype-driven ranking of diseases and genes (see
 //! [`crate::analytics`]).
 
-use super::connection::{PageInfo, DEFAULT_PAGE, MAX_PAGE};
+use super::connection::{cursor, page_info, PageArgs, PageInfo};
 use super::disease::Disease;
 use super::error::{ApiError, Coded};
 use super::gene::Gene;
@@ -301,26 +301,7 @@ fn ranking(
         ));
     }
     let (excluded, _) = resolve(g, &excluded.unwrap_or_default(), "excluded")?;
-    let first = match first {
-        None => DEFAULT_PAGE,
-        Some(n) if n < 0 || n as usize > MAX_PAGE => {
-            return Err(ApiError::BadUserInput(format!(
-                "`first` must be between 0 and {MAX_PAGE} (got {n})"
-            )))
-        }
-        Some(n) => n as usize,
-    };
-    let start = match after.as_deref() {
-        None => 0,
-        Some(c) => {
-            c.strip_prefix('r')
-                .and_then(|n| n.parse::<usize>().ok())
-                .ok_or_else(|| {
-                    ApiError::BadUserInput(format!("`after`: `{c}` is not a cursor from this API"))
-                })?
-                + 1
-        }
-    };
+    let page = PageArgs::new(first, after.as_deref())?;
     let req = RankingRequest {
         target,
         terms,
@@ -344,9 +325,9 @@ fn ranking(
         .copied()
         .collect();
     let total = unique.len();
-    let start = start.min(total);
-    let end = (start + first).min(total);
-    let page = &unique[start..end];
+    let range = page.range(total);
+    let start = range.start;
+    let page = &unique[range.clone()];
     let wants_p = ctx.look_ahead().field("edges").field("pValue").exists();
     let p_values = wants_p.then(|| a.p_values(g, &req, page));
     let shared = Arc::new(Shared { ranking, req });
@@ -359,7 +340,7 @@ fn ranking(
             profile: r.profile,
             score: r.score,
             p_value: p_values.as_ref().map(|p| p[i]),
-            cursor: format!("r{}", start + i),
+            cursor: cursor(start + i),
         })
         .collect();
     Ok(RankingPage {
@@ -371,12 +352,7 @@ fn ranking(
                 term: Phenotype::new(n),
             })
             .collect(),
-        page_info: PageInfo {
-            has_next_page: end < total,
-            has_previous_page: start > 0,
-            start_cursor: (start < end).then(|| format!("r{start}")),
-            end_cursor: (start < end).then(|| format!("r{}", end - 1)),
-        },
+        page_info: page_info(range, total),
         edges,
     })
 }

@@ -75,18 +75,27 @@ pub struct PageArgs {
 }
 
 impl PageArgs {
-    /// Validates `first` and `after`.
+    /// Validates `first` (at most [`MAX_PAGE`]) and `after`.
     pub fn new(first: Option<i32>, after: Option<&str>) -> Result<PageArgs, ApiError> {
+        PageArgs::capped(first, after, MAX_PAGE)
+    }
+
+    /// Validates `first` (at most `max`) and `after`.
+    pub fn capped(
+        first: Option<i32>,
+        after: Option<&str>,
+        max: usize,
+    ) -> Result<PageArgs, ApiError> {
         let len = match first {
-            None => DEFAULT_PAGE,
+            None => DEFAULT_PAGE.min(max),
             Some(n) if n < 0 => {
                 return Err(ApiError::BadUserInput(format!(
                     "`first` must not be negative (got {n})"
                 )))
             }
-            Some(n) if n as usize > MAX_PAGE => {
+            Some(n) if n as usize > max => {
                 return Err(ApiError::BadUserInput(format!(
-                    "`first` may be at most {MAX_PAGE} (got {n})"
+                    "`first` may be at most {max} (got {n})"
                 )))
             }
             Some(n) => n as usize,
@@ -98,6 +107,12 @@ impl PageArgs {
         Ok(PageArgs { start, len })
     }
 
+    /// The positions this page covers in a list of `total` items.
+    pub fn range(self, total: usize) -> std::ops::Range<usize> {
+        let start = self.start.min(total);
+        start..start.saturating_add(self.len).min(total)
+    }
+
     /// Pages through `items`, mapping each `(position, item)` to an edge.
     pub fn apply<T, E: OutputType>(
         self,
@@ -105,24 +120,35 @@ impl PageArgs {
         mut edge: impl FnMut(String, &T) -> E,
     ) -> Connection<E> {
         let total = items.len();
-        let start = self.start.min(total);
-        let end = start.saturating_add(self.len).min(total);
-        let edges: Vec<E> = items[start..end]
+        let range = self.range(total);
+        let edges: Vec<E> = items[range.clone()]
             .iter()
             .enumerate()
-            .map(|(i, x)| edge(encode_cursor(start + i), x))
+            .map(|(i, x)| edge(encode_cursor(range.start + i), x))
             .collect();
         Connection {
             total_count: total,
-            page_info: PageInfo {
-                has_next_page: end < total,
-                has_previous_page: start > 0,
-                start_cursor: (start < end).then(|| encode_cursor(start)),
-                end_cursor: (start < end).then(|| encode_cursor(end - 1)),
-            },
+            page_info: page_info(range, total),
             edges,
         }
     }
+}
+
+/// The page information of the positions `range` of a list of `total`
+/// items (or of the `total` reachable ones).
+pub fn page_info(range: std::ops::Range<usize>, total: usize) -> PageInfo {
+    let (start, end) = (range.start, range.end);
+    PageInfo {
+        has_next_page: end < total,
+        has_previous_page: start > 0,
+        start_cursor: (start < end).then(|| encode_cursor(start)),
+        end_cursor: (start < end).then(|| encode_cursor(end - 1)),
+    }
+}
+
+/// The cursor of position `i`.
+pub fn cursor(i: usize) -> String {
+    encode_cursor(i)
 }
 
 fn encode_cursor(i: usize) -> String {

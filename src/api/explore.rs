@@ -238,10 +238,7 @@ impl ExploreQuery {
         let (a, b) = (find(g, &from)?, find(g, &to)?);
         let max_length = bounded("maxLength", max_length, 1, MAX_PATH_LENGTH)? as u32;
         let first = bounded("first", first, 1, MAX_PATHS)? as usize;
-        let mut f = filter(edge_types, via);
-        if !f.entities.is_empty() && !f.entities.contains(&a.kind()) {
-            f.entities.push(a.kind());
-        }
+        let f = filter(edge_types, via);
         Ok(explore::shortest_paths(g, a, b, max_length, &f, first)
             .into_iter()
             .map(|(nodes, links)| GraphPath {

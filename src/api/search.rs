@@ -1,10 +1,10 @@
 //! `search`: typo-tolerant search over every entity type (see
 //! [`crate::search`]).
 
-use super::connection::{PageInfo, DEFAULT_PAGE};
+use super::connection::{cursor, page_info, PageArgs, PageInfo};
 use super::disease::Disease;
 use super::drug::Drug;
-use super::error::ApiError;
+use super::error::{ApiError, Coded};
 use super::gene::Gene;
 use super::kg;
 use super::phenotype::Phenotype;
@@ -232,30 +232,8 @@ impl SearchQuery {
         #[graphql(desc = "At most 200; default 20.")] first: Option<i32>,
         after: Option<String>,
     ) -> Result<SearchResults> {
-        let first = match first {
-            None => DEFAULT_PAGE,
-            Some(n) if n < 0 || n as usize > MAX_SEARCH_HITS => {
-                return Err(ApiError::BadUserInput(format!(
-                    "`first` must be between 0 and {MAX_SEARCH_HITS} (got {n})"
-                ))
-                .into_error())
-            }
-            Some(n) => n as usize,
-        };
-        let offset = match after.as_deref() {
-            None => 0,
-            Some(c) => {
-                c.strip_prefix('s')
-                    .and_then(|n| n.parse::<usize>().ok())
-                    .ok_or_else(|| {
-                        ApiError::BadUserInput(format!(
-                            "`after`: `{c}` is not a cursor from this API"
-                        ))
-                        .into_error()
-                    })?
-                    + 1
-            }
-        };
+        let page = PageArgs::capped(first, after.as_deref(), MAX_SEARCH_HITS).coded()?;
+        let wanted = page.range(MAX_SEARCH_HITS);
         let release = ctx.data_unchecked::<Arc<Release>>();
         let index = release
             .search()
@@ -268,12 +246,13 @@ impl SearchQuery {
                     .map(Kind::from)
                     .collect(),
             )
-            .offset(offset.min(MAX_SEARCH_HITS))
-            .limit(first.min(MAX_SEARCH_HITS.saturating_sub(offset)));
+            .offset(wanted.start)
+            .limit(wanted.len());
         let found = index
             .search(&release.kg, &req)
             .map_err(|e| ApiError::from(e).into_error())?;
-        let n = found.hits.len();
+        let offset = wanted.start;
+        let shown = offset..offset + found.hits.len();
         let reachable = found.total.min(MAX_SEARCH_HITS);
         Ok(SearchResults {
             total_count: found.total,
@@ -285,18 +264,13 @@ impl SearchQuery {
                     count,
                 })
                 .collect(),
-            page_info: PageInfo {
-                has_next_page: offset + n < reachable,
-                has_previous_page: offset > 0,
-                start_cursor: (n > 0).then(|| format!("s{offset}")),
-                end_cursor: (n > 0).then(|| format!("s{}", offset + n - 1)),
-            },
+            page_info: page_info(shown, reachable),
             edges: found
                 .hits
                 .into_iter()
                 .enumerate()
                 .map(|(i, hit)| SearchHit {
-                    cursor: format!("s{}", offset + i),
+                    cursor: cursor(offset + i),
                     hit,
                 })
                 .collect(),

@@ -161,9 +161,14 @@ pub fn find(kg: &KnowledgeGraph, id: &str) -> Option<Entity> {
         return r.drug(id).map(Entity::Drug);
     }
     if let Some(rest) = id.to_uppercase().strip_prefix("DESIGNATION:") {
-        return (0..r.designations.len() as u32)
-            .find(|&i| designation_id(kg, i) == format!("DESIGNATION:{rest}"))
-            .map(Entity::Designation);
+        // `FDA-L123`: the agency and the export line (see `designation_id`).
+        let (agency, line) = rest.rsplit_once("-L")?;
+        let line: usize = line.parse().ok()?;
+        return r
+            .designations
+            .iter()
+            .position(|d| d.line == line && format!("{:?}", d.agency).to_uppercase() == agency)
+            .map(|i| Entity::Designation(i as u32));
     }
     if id.to_uppercase().starts_with("NCT") {
         return r.trial(&id.to_uppercase()).map(Entity::Trial);

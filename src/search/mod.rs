@@ -184,8 +184,6 @@ struct Fields {
 pub struct SearchIndex {
     reader: IndexReader,
     f: Fields,
-    /// Organizations by record index of their first fact.
-    organizations: Vec<u32>,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -355,11 +353,9 @@ impl SearchIndex {
             add(Kind::Trial, i as u32)?;
         }
         // One entry per organization, however many diseases it serves.
-        let mut organizations = Vec::new();
-        let mut seen = HashMap::new();
+        let mut seen = std::collections::HashSet::new();
         for (i, (_, o)) in r.organizations.iter().enumerate() {
-            if seen.insert(o.url.as_str(), i).is_none() {
-                organizations.push(i as u32);
+            if seen.insert(o.url.as_str()) {
                 add(Kind::Organization, i as u32)?;
             }
         }
@@ -371,16 +367,7 @@ impl SearchIndex {
         }
         writer.wait_merging_threads()?;
         let reader = index.reader()?;
-        Ok(SearchIndex {
-            reader,
-            f,
-            organizations,
-        })
-    }
-
-    /// The number of organizations indexed.
-    pub fn organization_count(&self) -> usize {
-        self.organizations.len()
+        Ok(SearchIndex { reader, f })
     }
 
     /// Runs one search against `kg`, the graph the index was built from.
@@ -399,36 +386,26 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let mut facets = FacetCollector::for_field("kind");
         facets.add_facet("/");
-        let wanted: Vec<Kind> = if req.kinds.is_empty() {
-            Kind::ALL.to_vec()
-        } else {
-            req.kinds.clone()
-        };
-        let filtered: Box<dyn Query> = if req.kinds.is_empty() {
-            whole.box_clone()
-        } else {
-            let kinds: Vec<(Occur, Box<dyn Query>)> = wanted
-                .iter()
-                .map(|k| {
-                    let t = Term::from_facet(self.f.kind, &k.facet());
-                    (
-                        Occur::Should,
-                        Box::new(TermQuery::new(t, IndexRecordOption::Basic)) as Box<dyn Query>,
-                    )
-                })
-                .collect();
-            Box::new(BooleanQuery::new(vec![
-                (Occur::Must, whole.box_clone()),
-                (Occur::Must, Box::new(BooleanQuery::new(kinds))),
-            ]))
-        };
         let top_docs = TopDocs::with_limit(CANDIDATES).order_by_score();
         // Unfiltered (a search box), one pass gives the hits and the facets.
         let (top, total, counts) = if req.kinds.is_empty() {
             searcher.search(whole.as_ref(), &(top_docs, Count, facets))?
         } else {
+            let kinds: Vec<(Occur, Box<dyn Query>)> = req
+                .kinds
+                .iter()
+                .map(|k| {
+                    let t = Term::from_facet(self.f.kind, &k.facet());
+                    let q: Box<dyn Query> = Box::new(TermQuery::new(t, IndexRecordOption::Basic));
+                    (Occur::Should, q)
+                })
+                .collect();
+            let filtered = BooleanQuery::new(vec![
+                (Occur::Must, whole.box_clone()),
+                (Occur::Must, Box::new(BooleanQuery::new(kinds))),
+            ]);
             let counts = searcher.search(whole.as_ref(), &facets)?;
-            let (top, total) = searcher.search(filtered.as_ref(), &(top_docs, Count))?;
+            let (top, total) = searcher.search(&filtered, &(top_docs, Count))?;
             (top, total, counts)
         };
         let by_facet: HashMap<Facet, u64> = counts.get("/").map(|(f, n)| (f.clone(), n)).collect();

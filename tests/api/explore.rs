@@ -82,6 +82,13 @@ fn the_shortest_path_from_a_designated_drug_to_a_gene_passes_through_its_disease
     );
     let p = &via["paths"][0];
     assert_eq!(p["nodes"][1]["type"], "DESIGNATION");
+    // A designation's id finds it again.
+    let designation = p["nodes"][1]["id"].as_str().unwrap();
+    let v = query(
+        r#"query($id: ID!) { neighborhood(id: $id) { nodes { id type } } }"#,
+        json!({ "id": designation }),
+    );
+    assert_eq!(v["neighborhood"]["nodes"][0]["id"], designation);
     assert_eq!(p["nodes"][2]["label"], "Friedreich ataxia");
     let edges: Vec<&str> = p["edges"]
         .as_array()
