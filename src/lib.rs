@@ -2,7 +2,7 @@
 //!
 //! Data flows one way: [`ingest`] parses each published release, [`graph`]
 //! joins them into one typed [`graph::KnowledgeGraph`], [`api`] serves it as
-//! GraphQL, and [`server`] puts that on HTTP.
+//! GraphQL, and [`server`] puts that on HTTP, as [`config`] sets it up.
 //!
 //! ```no_run
 //! use rarekg::graph::{DataPaths, KnowledgeGraph};
@@ -15,6 +15,7 @@
 
 pub mod analytics;
 pub mod api;
+pub mod config;
 pub mod curation;
 pub mod curie;
 pub mod export;

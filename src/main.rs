@@ -4,9 +4,10 @@
 use anyhow::Context as _;
 
 use clap::{Parser, Subcommand};
+use rarekg::config::{Config, LogFormat};
 use rarekg::graph::{DataPaths, KnowledgeGraph};
 use rarekg::release::{Release, ReleaseDir, Releases, ReloadSource, StoreSlot};
-use rarekg::store::{OntologyStore, QueryLimits};
+use rarekg::store::OntologyStore;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -23,17 +24,22 @@ struct Cli {
     command: Option<Command>,
 }
 
+/// `serve` reads `--config` (TOML; see `rarekg.example.toml` for every key
+/// and its default), then these flags and their environment variables over it.
 #[derive(Parser)]
 struct ServeArgs {
-    /// Address to listen on.
-    #[arg(long, default_value = "127.0.0.1:8080", env = "RAREKG_BIND")]
-    bind: SocketAddr,
+    /// The configuration file.
+    #[arg(long, env = "RAREKG_CONFIG")]
+    config: Option<PathBuf>,
+    /// Address to listen on [server.bind; default 127.0.0.1:8080].
+    #[arg(long, env = "RAREKG_BIND")]
+    bind: Option<SocketAddr>,
     /// Do not load the RDF store: no `/sparql`, no ontology fields, and
-    /// ~340 MiB less resident memory.
+    /// ~340 MiB less resident memory [server.rdf_store = false].
     #[arg(long, env = "RAREKG_NO_RDF_STORE")]
     no_rdf_store: bool,
     /// Maintainer tokens, comma-separated `name:secret` (or bare `secret`):
-    /// they may reload and roll back releases.
+    /// they may reload and roll back releases [tokens.maintainers].
     #[arg(
         long,
         env = "RAREKG_MAINTAINER_TOKENS",
@@ -41,7 +47,8 @@ struct ServeArgs {
         hide_env_values = true
     )]
     maintainer_tokens: Vec<String>,
-    /// Reader tokens, comma-separated `name:secret`: they read, never change.
+    /// Reader tokens, comma-separated `name:secret`: they read, never change
+    /// [tokens.readers].
     #[arg(
         long,
         env = "RAREKG_READER_TOKENS",
@@ -50,7 +57,8 @@ struct ServeArgs {
     )]
     reader_tokens: Vec<String>,
     /// Curator tokens, comma-separated `name:secret`: they may add, correct
-    /// and retire curated facts (patient organizations, screening, xrefs).
+    /// and retire curated facts (patient organizations, screening, xrefs)
+    /// [tokens.curators].
     #[arg(
         long,
         env = "RAREKG_CURATOR_TOKENS",
@@ -58,19 +66,131 @@ struct ServeArgs {
         hide_env_values = true
     )]
     curator_tokens: Vec<String>,
-    /// How many releases to keep in memory for rollback (at least 2).
-    #[arg(long, default_value_t = 2, env = "RAREKG_KEEP_RELEASES")]
-    keep_releases: usize,
-    /// Where accepted releases are kept across restarts (default: `var/`
-    /// under the data root).
+    /// API keys, comma-separated `name:key` or `name:key:per_minute`
+    /// [api_keys].
+    #[arg(
+        long,
+        env = "RAREKG_API_KEYS",
+        value_delimiter = ',',
+        hide_env_values = true
+    )]
+    api_keys: Vec<String>,
+    /// Requests per minute per address without an API key, 0 for no limit
+    /// [rate_limits.anonymous_per_minute; default 600].
+    #[arg(long, env = "RAREKG_ANONYMOUS_PER_MINUTE")]
+    anonymous_per_minute: Option<u32>,
+    /// How many releases to keep in memory for rollback, at least 2
+    /// [server.keep_releases; default 2].
+    #[arg(long, env = "RAREKG_KEEP_RELEASES")]
+    keep_releases: Option<usize>,
+    /// Where accepted releases are kept across restarts [server.data_dir;
+    /// default `var/` under the data root].
     #[arg(long, env = "RAREKG_DATA_DIR")]
     data_dir: Option<PathBuf>,
+    /// Log lines as text or JSON [server.log_format; default text].
+    #[arg(long, env = "RAREKG_LOG_FORMAT")]
+    log_format: Option<rarekg::config::LogFormat>,
+    /// Deepest field nesting [limits.max_depth; default 15].
+    #[arg(long, env = "RAREKG_MAX_DEPTH")]
+    max_depth: Option<usize>,
+    /// Largest query cost [limits.max_complexity; default 50000].
+    #[arg(long, env = "RAREKG_MAX_COMPLEXITY")]
+    max_complexity: Option<u64>,
+    /// Most aliased fields per request [limits.max_aliases; default 50].
+    #[arg(long, env = "RAREKG_MAX_ALIASES")]
+    max_aliases: Option<usize>,
+    /// Largest `first:` [limits.max_page_size; default 500].
+    #[arg(long, env = "RAREKG_MAX_PAGE_SIZE")]
+    max_page_size: Option<usize>,
+    /// Largest request body in bytes [limits.max_body_bytes; default 1 MiB].
+    #[arg(long, env = "RAREKG_MAX_BODY_BYTES")]
+    max_body_bytes: Option<usize>,
+    /// Per-request deadline in ms [limits.request_timeout_ms; default 15000].
+    #[arg(long, env = "RAREKG_REQUEST_TIMEOUT_MS")]
+    request_timeout_ms: Option<u64>,
+    /// Requests executed at once [limits.max_concurrent_requests; default 32].
+    #[arg(long, env = "RAREKG_MAX_CONCURRENT_REQUESTS")]
+    max_concurrent_requests: Option<usize>,
+}
+
+impl ServeArgs {
+    /// The configuration file (if any) with these flags over it.
+    fn config(&self) -> anyhow::Result<Config> {
+        let mut c = match &self.config {
+            Some(path) => Config::from_file(path)?,
+            None => Config::default(),
+        };
+        let s = &mut c.server;
+        set(&mut s.bind, self.bind);
+        set(&mut s.keep_releases, self.keep_releases);
+        set(&mut s.log_format, self.log_format);
+        if self.data_dir.is_some() {
+            s.data_dir = self.data_dir.clone();
+        }
+        if self.no_rdf_store {
+            s.rdf_store = false;
+        }
+        let l = &mut c.limits;
+        set(&mut l.max_depth, self.max_depth);
+        set(&mut l.max_complexity, self.max_complexity);
+        set(&mut l.max_aliases, self.max_aliases);
+        set(&mut l.max_page_size, self.max_page_size);
+        set(&mut l.max_body_bytes, self.max_body_bytes);
+        set(&mut l.request_timeout_ms, self.request_timeout_ms);
+        set(&mut l.max_concurrent_requests, self.max_concurrent_requests);
+        set(
+            &mut c.rate_limits.anonymous_per_minute,
+            self.anonymous_per_minute,
+        );
+        for (flag, list) in [
+            (&self.maintainer_tokens, &mut c.tokens.maintainers),
+            (&self.curator_tokens, &mut c.tokens.curators),
+            (&self.reader_tokens, &mut c.tokens.readers),
+        ] {
+            if !flag.is_empty() {
+                list.clone_from(flag);
+            }
+        }
+        if !self.api_keys.is_empty() {
+            c.api_keys = self
+                .api_keys
+                .iter()
+                .map(|k| parse_api_key(k))
+                .collect::<anyhow::Result<_>>()?;
+        }
+        c.validate()?;
+        Ok(c)
+    }
+}
+
+fn set<T>(slot: &mut T, flag: Option<T>) {
+    if let Some(v) = flag {
+        *slot = v;
+    }
+}
+
+/// `name:key` or `name:key:per_minute`.
+fn parse_api_key(s: &str) -> anyhow::Result<rarekg::config::ApiKey> {
+    let mut parts = s.splitn(3, ':');
+    let (Some(name), Some(key)) = (parts.next(), parts.next()) else {
+        anyhow::bail!("an API key is `name:key` or `name:key:per_minute`");
+    };
+    let per_minute = parts
+        .next()
+        .map(|n| n.parse::<u32>())
+        .transpose()
+        .context("an API key's per_minute is a number")?;
+    Ok(rarekg::config::ApiKey {
+        name: name.to_string(),
+        key: key.to_string(),
+        per_minute,
+    })
 }
 
 #[derive(Subcommand)]
 enum Command {
     /// Load the data and serve GraphQL over HTTP (the default).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Load everything, print counts per source, entity and edge type; exit
     /// non-zero on any load error.
     Check,
@@ -147,19 +267,20 @@ enum Command {
 }
 
 fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .init();
     let cli = Cli::parse();
-    let root = cli.root.unwrap_or_else(default_root);
     // No subcommand: serve, with the defaults and environment of `serve`.
     let command = cli
         .command
-        .unwrap_or_else(|| Command::Serve(ServeArgs::parse_from(["serve"])));
+        .unwrap_or_else(|| Command::Serve(Box::new(ServeArgs::parse_from(["serve"]))));
+    let config = match &command {
+        Command::Serve(args) => args.config()?,
+        _ => Config::default(),
+    };
+    init_logging(config.server.log_format);
+    let root = cli
+        .root
+        .or_else(|| config.server.root.clone())
+        .unwrap_or_else(default_root);
     match command {
         Command::Schema => print!("{}", rarekg::api::sdl()),
         Command::Reload {
@@ -225,17 +346,14 @@ fn main() -> anyhow::Result<()> {
             let store = load_store(&paths, &kg)?;
             print!("{}", rarekg::report::ontologies(&store));
         }
-        Command::Serve(ServeArgs {
-            bind,
-            no_rdf_store,
-            maintainer_tokens,
-            reader_tokens,
-            curator_tokens,
-            keep_releases,
-            data_dir,
-        }) => {
+        Command::Serve(_) => {
+            let no_rdf_store = !config.server.rdf_store;
             // The last accepted release, if a reload was accepted before.
-            let data_dir = data_dir.unwrap_or_else(|| root.join("var"));
+            let data_dir = config
+                .server
+                .data_dir
+                .clone()
+                .unwrap_or_else(|| root.join("var"));
             let dir = ReleaseDir::open(&data_dir)
                 .with_context(|| format!("opening the data directory {}", data_dir.display()))?;
             let record = dir.current().context("reading the current release")?;
@@ -250,7 +368,6 @@ fn main() -> anyhow::Result<()> {
             }
             let kg = Arc::new(load(&paths)?);
             let store = StoreSlot::default();
-            let limits = QueryLimits::default();
             if !no_rdf_store {
                 // The RDF store loads in the background: GraphQL over the
                 // graph answers at once, `/sparql` says STORE_LOADING until then.
@@ -265,7 +382,7 @@ fn main() -> anyhow::Result<()> {
                 None => Release::initial(kg, store, paths),
             };
             let releases = Arc::new(
-                Releases::new(first, keep_releases, !no_rdf_store)
+                Releases::new(first, config.server.keep_releases, !no_rdf_store)
                     .with_dir(dir)
                     .with_curation(curation),
             );
@@ -294,32 +411,34 @@ fn main() -> anyhow::Result<()> {
                     t.elapsed().as_secs_f64()
                 );
             });
-            let schema = rarekg::api::schema(releases.clone(), limits);
+            let schema = rarekg::api::schema(releases.clone(), config.limits.sparql());
             let runtime = tokio::runtime::Runtime::new()?;
             runtime.block_on(async {
-                let listener = rarekg::server::bind(bind).await?;
+                let listener = rarekg::server::bind(config.server.bind).await?;
                 tracing::info!(
                     "serving GraphQL on http://{}/graphql",
                     listener.local_addr()?
                 );
-                rarekg::server::serve(
-                    listener,
-                    rarekg::server::app(
-                        schema,
-                        releases,
-                        limits,
-                        rarekg::server::Tokens {
-                            maintainers: maintainer_tokens,
-                            curators: curator_tokens,
-                            readers: reader_tokens,
-                        },
-                    ),
-                )
-                .await
+                rarekg::server::serve(listener, rarekg::server::app(schema, releases, &config))
+                    .await
             })?;
         }
     }
     Ok(())
+}
+
+fn init_logging(format: LogFormat) {
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .init(),
+    }
 }
 
 fn default_root() -> PathBuf {

@@ -94,9 +94,10 @@ impl PageArgs {
                 )))
             }
             Some(n) if n as usize > max => {
-                return Err(ApiError::BadUserInput(format!(
-                    "`first` may be at most {max} (got {n})"
-                )))
+                return Err(ApiError::PageSize {
+                    first: n as u64,
+                    max,
+                })
             }
             Some(n) => n as usize,
         };

@@ -1,45 +1,69 @@
-//! The request path in front of the executor: parsed documents cached by
-//! query text, and the pinning of each request to one release.
+//! The request path in front of the executor: automatic persisted queries,
+//! parsed documents cached by query text, the cost limits, and the pinning
+//! of each request to one release.
 //!
 //! async-graphql parses every request from scratch; for a disease page that
 //! is ~60 us of a ~200 us request (`cargo bench --bench disease_page`).
 //! Frontends send the same few query texts over and over, so parsed
 //! documents are kept (LRU) and handed to the executor ready-made.
+//!
+//! Persisted queries are resolved here rather than by async-graphql's
+//! `ApolloPersistedQueries` extension: that extension runs inside the
+//! executor, after this path has measured the document's cost and pinned
+//! its release, so a query sent by hash would skip both.
 
+use super::cost::Cost;
 use super::error::ApiError;
 use super::RareSchema;
+use crate::config::Limits;
 use crate::release::Releases;
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, Selection};
 use async_graphql::{ErrorExtensions, Request, Response, ServerError, Variables};
 use async_graphql_value::{ConstValue, Value};
+use sha2::{Digest, Sha256};
 use std::num::NonZeroUsize;
 use std::sync::Mutex;
 
-/// Parsed documents by query text.
+/// Parsed documents by query text, persisted queries by hash, and the
+/// limits every request is measured against.
 pub struct DocumentCache {
     docs: Mutex<lru::LruCache<String, ExecutableDocument>>,
+    persisted: Mutex<lru::LruCache<String, String>>,
+    limits: Limits,
 }
 
 impl DocumentCache {
-    /// A cache holding at most `capacity` documents.
+    /// A cache holding at most `capacity` documents, with default limits.
     pub fn new(capacity: usize) -> Self {
+        let size = NonZeroUsize::new(capacity.max(1)).unwrap();
         DocumentCache {
-            docs: Mutex::new(lru::LruCache::new(
-                NonZeroUsize::new(capacity.max(1)).unwrap(),
-            )),
+            docs: Mutex::new(lru::LruCache::new(size)),
+            persisted: Mutex::new(lru::LruCache::new(size)),
+            limits: Limits::default(),
         }
+    }
+
+    /// The same cache measuring requests against `limits`.
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
     }
 
     /// Executes `req` against the release it asks for (the `release:`
     /// argument of its root fields) or the current one, reusing the parsed
-    /// document of an identical query text. A query that does not parse is
-    /// left to the executor, which reports the syntax error as usual.
+    /// document of an identical query text. A request over a cost limit is
+    /// refused before it runs; the cost of one that runs is reported in
+    /// `extensions.cost`. A query that does not parse is left to the
+    /// executor, which reports the syntax error as usual.
     pub async fn execute(
         &self,
         schema: &RareSchema,
         releases: &Releases,
         mut req: Request,
     ) -> Response {
+        if let Err(e) = self.resolve_persisted(&mut req) {
+            return refused(e);
+        }
         let cached = self
             .docs
             .lock()
@@ -48,17 +72,33 @@ impl DocumentCache {
             .cloned();
         let doc = match cached {
             Some(doc) => Some(doc),
-            None => async_graphql::parser::parse_query(&req.query)
-                .ok()
-                .inspect(|doc| {
+            None => match async_graphql::parser::parse_query(&req.query) {
+                Ok(doc) => {
                     self.docs
                         .lock()
                         .unwrap_or_else(|e| e.into_inner())
                         .put(req.query.clone(), doc.clone());
-                }),
+                    Some(doc)
+                }
+                // The parser stops at 64 nested selections, before the
+                // depth could be measured on the document.
+                Err(async_graphql::parser::Error::RecursionLimitExceeded) => {
+                    return refused(ApiError::DepthLimit {
+                        depth: Cost::nesting(&req.query),
+                        max: self.limits.max_depth,
+                    });
+                }
+                Err(_) => None,
+            },
         };
         let mut release = releases.current();
+        let mut cost = None;
         if let Some(doc) = doc {
+            let c = Cost::measure(&doc, req.operation_name.as_deref(), &req.variables);
+            if let Err(e) = c.check(&self.limits) {
+                return refused(e);
+            }
+            cost = Some(c);
             match requested_release(&doc, req.operation_name.as_deref(), &req.variables) {
                 Ok(None) => {}
                 Ok(Some(id)) => match releases.get(id) {
@@ -69,25 +109,88 @@ impl DocumentCache {
                             .iter()
                             .map(|r| r.id.to_string())
                             .collect();
-                        let e = ApiError::BadUserInput(format!(
+                        return refused(ApiError::BadUserInput(format!(
                             "release {id} is not kept (kept: {})",
                             kept.join(", ")
-                        ));
-                        return Response::from_errors(vec![
-                            ServerError::new(e.to_string(), None).with_extension(e)
-                        ]);
+                        )));
                     }
                 },
-                Err(e) => {
-                    return Response::from_errors(vec![
-                        ServerError::new(e.to_string(), None).with_extension(e)
-                    ])
-                }
+                Err(e) => return refused(e),
             }
             req.set_parsed_query(doc);
         }
-        schema.execute(req.data(release)).await
+        let mut resp = schema.execute(req.data(release)).await;
+        if let Some(c) = cost {
+            resp.extensions.insert(
+                "cost".into(),
+                ConstValue::from_json(serde_json::json!({
+                    "complexity": c.complexity,
+                    "maxComplexity": self.limits.max_complexity,
+                    "depth": c.depth,
+                    "aliases": c.aliases,
+                }))
+                .unwrap_or_default(),
+            );
+        }
+        resp
     }
+
+    /// The name of the operation a query text holds, if it holds one named
+    /// operation and was executed recently (for metrics labels).
+    pub fn operation_name(&self, query: &str) -> Option<String> {
+        let docs = self.docs.lock().unwrap_or_else(|e| e.into_inner());
+        match &docs.peek(query)?.operations {
+            DocumentOperations::Single(_) => None,
+            DocumentOperations::Multiple(ops) if ops.len() == 1 => {
+                ops.keys().next().map(|n| n.to_string())
+            }
+            DocumentOperations::Multiple(_) => None,
+        }
+    }
+
+    /// Automatic persisted queries (version 1): a request carrying only
+    /// `extensions.persistedQuery.sha256Hash` gets the query stored under
+    /// that hash; one carrying the query too stores it, if the hash matches.
+    fn resolve_persisted(&self, req: &mut Request) -> Result<(), ApiError> {
+        let Some(pq) = req.extensions.get("persistedQuery") else {
+            return Ok(());
+        };
+        let field = |name: &str| match pq {
+            ConstValue::Object(o) => o.get(name).cloned(),
+            _ => None,
+        };
+        if field("version") != Some(ConstValue::from(1)) {
+            return Err(ApiError::BadUserInput(
+                "extensions.persistedQuery: only version 1 is supported".into(),
+            ));
+        }
+        let Some(ConstValue::String(hash)) = field("sha256Hash") else {
+            return Err(ApiError::BadUserInput(
+                "extensions.persistedQuery needs sha256Hash".into(),
+            ));
+        };
+        let mut persisted = self.persisted.lock().unwrap_or_else(|e| e.into_inner());
+        if req.query.is_empty() {
+            req.query = persisted
+                .get(&hash)
+                .cloned()
+                .ok_or(ApiError::PersistedQueryNotFound)?;
+            return Ok(());
+        }
+        let actual = format!("{:x}", Sha256::digest(req.query.as_bytes()));
+        if actual != hash.to_ascii_lowercase() {
+            return Err(ApiError::BadUserInput(format!(
+                "extensions.persistedQuery.sha256Hash does not match the query (its SHA-256 is {actual})"
+            )));
+        }
+        persisted.put(actual, req.query.clone());
+        Ok(())
+    }
+}
+
+/// A request refused as a whole, with `extensions.code`.
+fn refused(e: ApiError) -> Response {
+    Response::from_errors(vec![ServerError::new(e.to_string(), None).with_extension(e)])
 }
 
 /// Adds `extensions.code` to a request-level error.

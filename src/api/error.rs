@@ -33,6 +33,38 @@ pub enum ApiError {
     /// Something failed inside the server; details are logged, not sent.
     #[error("internal error")]
     Internal,
+    /// The query nests fields deeper than the limit.
+    #[error("the query is {depth} fields deep; the limit is {max}")]
+    DepthLimit { depth: usize, max: usize },
+    /// The query aliases more fields than the limit.
+    #[error("the query has {aliases} aliased fields; the limit is {max}")]
+    AliasLimit { aliases: u64, max: usize },
+    /// A list asks for a page larger than the ceiling.
+    #[error("`first` may be at most {max} (got {first})")]
+    PageSize { first: u64, max: usize },
+    /// The query would cost more than the limit.
+    #[error(
+        "the query costs {complexity} (one per field, times each page size); the limit is {max}"
+    )]
+    ComplexityLimit { complexity: u64, max: u64 },
+    /// The request body is larger than the limit.
+    #[error("the request body is larger than {max} bytes")]
+    PayloadTooLarge { max: usize },
+    /// The request ran past its deadline.
+    #[error("the request did not finish within {ms} ms")]
+    Timeout { ms: u64 },
+    /// Too many requests are running; retry after a second.
+    #[error("the server is busy; retry shortly")]
+    Overloaded,
+    /// The caller has spent its request budget.
+    #[error("request budget of {limit} per minute spent; retry in {retry_after} s")]
+    RateLimited { limit: u32, retry_after: u64 },
+    /// The `X-API-Key` sent is not configured.
+    #[error("unknown API key (X-API-Key)")]
+    UnknownApiKey,
+    /// An automatic persisted query's hash is not known (yet): send the query with it.
+    #[error("PersistedQueryNotFound")]
+    PersistedQueryNotFound,
     /// A well-formed id names several records.
     #[error("`{id}` names {} records; use one of: {}", candidates.len(), candidates.join(", "))]
     AmbiguousId { id: String, candidates: Vec<String> },
@@ -52,7 +84,34 @@ impl ApiError {
             ApiError::Conflict(_) => "CONFLICT",
             ApiError::Internal => "INTERNAL",
             ApiError::NotFound(_) => "NOT_FOUND",
+            ApiError::DepthLimit { .. } => "DEPTH_LIMIT_EXCEEDED",
+            ApiError::AliasLimit { .. } => "ALIAS_LIMIT_EXCEEDED",
+            ApiError::PageSize { .. } => "PAGE_SIZE_EXCEEDED",
+            ApiError::ComplexityLimit { .. } => "COMPLEXITY_LIMIT_EXCEEDED",
+            ApiError::PayloadTooLarge { .. } => "PAYLOAD_TOO_LARGE",
+            ApiError::Timeout { .. } => "TIMEOUT",
+            ApiError::Overloaded => "OVERLOADED",
+            ApiError::RateLimited { .. } => "RATE_LIMITED",
+            ApiError::PersistedQueryNotFound => "PERSISTED_QUERY_NOT_FOUND",
+            ApiError::UnknownApiKey => "UNKNOWN_API_KEY",
         }
+    }
+
+    /// The HTTP status of a response refused with this error, if the
+    /// request was refused as a whole (`None`: 200, errors in the body).
+    pub fn http_status(code: &str) -> Option<u16> {
+        Some(match code {
+            "DEPTH_LIMIT_EXCEEDED"
+            | "ALIAS_LIMIT_EXCEEDED"
+            | "PAGE_SIZE_EXCEEDED"
+            | "COMPLEXITY_LIMIT_EXCEEDED" => 400,
+            "UNKNOWN_API_KEY" => 401,
+            "PAYLOAD_TOO_LARGE" => 413,
+            "RATE_LIMITED" => 429,
+            "OVERLOADED" => 503,
+            "TIMEOUT" => 504,
+            _ => return None,
+        })
     }
 
     /// The GraphQL error, with `extensions.code`.

@@ -7,6 +7,7 @@
 
 pub mod analytics;
 pub mod connection;
+pub mod cost;
 pub mod curated;
 pub mod disease;
 pub mod documents;

@@ -188,6 +188,16 @@ impl Curation {
         })
     }
 
+    /// How many changes the log holds.
+    pub fn len(&self) -> usize {
+        self.changes.read().unwrap_or_else(|e| e.into_inner()).len()
+    }
+
+    /// Whether no change was ever made.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// Every change, oldest first.
     pub fn changes(&self) -> Vec<Change> {
         self.changes

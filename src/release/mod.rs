@@ -198,6 +198,11 @@ pub struct Release {
 }
 
 impl Release {
+    /// Whether the search index is built (without building it).
+    pub fn search_ready(&self) -> bool {
+        self.search.get().is_some()
+    }
+
     /// The release built at start-up.
     pub fn initial(kg: Arc<KnowledgeGraph>, store: StoreSlot, paths: DataPaths) -> Release {
         Release {
@@ -287,8 +292,24 @@ pub struct ReloadTimings {
     pub total: Duration,
 }
 
+/// Reloads so far, by outcome, and the time they took.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReloadStats {
+    /// Reloads swapped in.
+    pub applied: u64,
+    /// Reloads validated and diffed, not swapped (`dryRun`).
+    pub dry_runs: u64,
+    /// Reloads refused (a bad file, or one already running).
+    pub refused: u64,
+    /// Seconds spent in reloads, all outcomes.
+    pub seconds_total: f64,
+    /// Seconds the last reload took.
+    pub last_seconds: f64,
+}
+
 /// The current release and the kept earlier ones.
 pub struct Releases {
+    stats: Mutex<ReloadStats>,
     current: ArcSwap<Release>,
     kept: Mutex<Vec<Arc<Release>>>,
     keep: usize,
@@ -307,6 +328,7 @@ impl Releases {
         Releases {
             current: ArcSwap::new(first.clone()),
             kept: Mutex::new(vec![first]),
+            stats: Mutex::new(ReloadStats::default()),
             keep: keep.max(2),
             with_store,
             dir: None,
@@ -332,6 +354,16 @@ impl Releases {
     pub fn with_dir(mut self, dir: ReleaseDir) -> Releases {
         self.dir = Some(dir);
         self
+    }
+
+    /// Whether releases carry an RDF store.
+    pub fn serves_store(&self) -> bool {
+        self.with_store
+    }
+
+    /// Reloads so far.
+    pub fn reload_stats(&self) -> ReloadStats {
+        *self.stats.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The release new requests are answered from.
@@ -383,6 +415,27 @@ impl Releases {
     /// against the current one and, unless `dry_run`, persists it and swaps
     /// it in. Blocking: call it off the async runtime.
     pub fn reload(
+        &self,
+        source: ReloadSource,
+        file: &Path,
+        who: &str,
+        dry_run: bool,
+    ) -> Result<ReloadOutcome, ReleaseError> {
+        let started = Instant::now();
+        let outcome = self.reload_once(source, file, who, dry_run);
+        let mut stats = self.stats.lock().unwrap_or_else(|e| e.into_inner());
+        match (&outcome, dry_run) {
+            (Err(_), _) => stats.refused += 1,
+            (Ok(_), true) => stats.dry_runs += 1,
+            (Ok(_), false) => stats.applied += 1,
+        }
+        let took = started.elapsed().as_secs_f64();
+        stats.seconds_total += took;
+        stats.last_seconds = took;
+        outcome
+    }
+
+    fn reload_once(
         &self,
         source: ReloadSource,
         file: &Path,

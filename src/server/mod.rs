@@ -1,21 +1,34 @@
-//! HTTP: `POST /graphql`, GraphiQL on `GET /graphql`, `GET /health`, the
-//! SPARQL endpoint `/sparql`, and graph downloads under `/export/`.
+//! HTTP: `POST /graphql` (and `GET /graphql?query=` for cacheable
+//! queries; GraphiQL without one), the SPARQL endpoint `/sparql`, graph
+//! downloads under `/export/`, and for operators `/health`, `/ready` and
+//! `/metrics`.
+//!
+//! Every request gets an id (`x-request-id`, kept when the client sends
+//! one) that its log lines carry. Data routes are rate limited per API key
+//! or, without one, per client address.
 
 mod export;
+mod graphql;
+mod health;
+mod metrics;
+mod rate_limit;
 mod sparql;
 
-use crate::api::{DocumentCache, RareSchema};
+use crate::api::{DocumentCache, RareSchema, Role};
+pub use crate::config::Tokens;
+use crate::config::{Config, Limits};
 use crate::release::Releases;
 pub use crate::release::StoreSlot;
 use crate::store::QueryLimits;
 use async_graphql::http::GraphiQLSource;
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
-use axum::extract::State;
 use axum::response::{Html, IntoResponse};
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Router;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+
+pub use metrics::Metrics;
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -24,59 +37,83 @@ struct AppState {
     documents: Arc<DocumentCache>,
     releases: Arc<Releases>,
     sparql_limits: QueryLimits,
+    limits: Arc<Limits>,
+    /// Requests executing now; more wait for a permit.
+    running: Arc<tokio::sync::Semaphore>,
     /// Tokens and roles (`Authorization: Bearer ...`).
     tokens: Arc<Tokens>,
+    metrics: Arc<Metrics>,
 }
 
-/// The HTTP application serving `releases` through `schema`.
-pub fn app(
-    schema: RareSchema,
-    releases: Arc<Releases>,
-    sparql_limits: QueryLimits,
-    tokens: Tokens,
-) -> Router {
-    Router::new()
-        .route("/graphql", get(graphiql).post(graphql))
+/// The HTTP application serving `releases` through `schema`, configured by
+/// `config` (limits, rate limits, API keys, tokens).
+pub fn app(schema: RareSchema, releases: Arc<Releases>, config: &Config) -> Router {
+    let limits = config.limits.clone();
+    let state = AppState {
+        schema,
+        documents: Arc::new(DocumentCache::default().with_limits(limits.clone())),
+        releases,
+        sparql_limits: limits.sparql(),
+        running: Arc::new(tokio::sync::Semaphore::new(limits.max_concurrent_requests)),
+        limits: Arc::new(limits),
+        tokens: Arc::new(config.tokens.clone()),
+        metrics: Arc::new(Metrics::new()),
+    };
+    let budgets = Arc::new(rate_limit::Budgets::new(
+        &config.rate_limits,
+        &config.api_keys,
+    ));
+    let data = Router::new()
+        .route("/graphql", get(graphql::get).post(graphql::post))
         .route_service(
             "/graphql/ws",
-            async_graphql_axum::GraphQLSubscription::new(schema.clone()),
+            async_graphql_axum::GraphQLSubscription::new(state.schema.clone()),
         )
         .route("/sparql", get(sparql::get).post(sparql::post))
-        .route("/health", get(health))
         .route("/export/{file}", get(export::export))
-        .with_state(AppState {
-            schema,
-            documents: Arc::new(DocumentCache::default()),
-            releases,
-            sparql_limits,
-            tokens: Arc::new(tokens),
-        })
-}
-
-async fn graphql(
-    State(state): State<AppState>,
-    headers: axum::http::HeaderMap,
-    req: GraphQLRequest,
-) -> GraphQLResponse {
-    let role = role(&headers, &state.tokens);
-    let req = req.into_inner().data(role);
-    state
-        .documents
-        .execute(&state.schema, &state.releases, req)
-        .await
-        .into()
+        .layer(axum::extract::DefaultBodyLimit::max(
+            state.limits.max_body_bytes,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            budgets,
+            rate_limit::middleware,
+        ));
+    let ops = Router::new()
+        .route("/health", get(health::health))
+        .route("/ready", get(health::ready))
+        .route("/metrics", get(metrics::metrics));
+    data.merge(ops)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::middleware,
+        ))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(
+            tower_http::trace::TraceLayer::new_for_http().make_span_with(
+                |req: &axum::http::Request<_>| {
+                    let id = req
+                        .headers()
+                        .get("x-request-id")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("");
+                    tracing::info_span!("request", id, method = %req.method(), path = req.uri().path())
+                },
+            ),
+        )
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state)
 }
 
 /// The caller's role from `Authorization: Bearer <token>`. Configured
 /// tokens are `name:secret` (or a bare `secret`, named `maintainer`).
-fn role(headers: &axum::http::HeaderMap, tokens: &Tokens) -> crate::api::Role {
+fn role(headers: &axum::http::HeaderMap, tokens: &Tokens) -> Role {
     let token = headers
         .get(axum::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim);
     let Some(token) = token else {
-        return crate::api::Role::Anonymous;
+        return Role::Anonymous;
     };
     let named = |entry: &String| match entry.rsplit_once(':') {
         Some((name, secret)) => (name.to_string(), secret.to_string()),
@@ -88,26 +125,15 @@ fn role(headers: &axum::http::HeaderMap, tokens: &Tokens) -> crate::api::Role {
         .map(named)
         .find(|(_, s)| s == token)
     {
-        return crate::api::Role::Maintainer(name);
+        return Role::Maintainer(name);
     }
     if let Some((name, _)) = tokens.curators.iter().map(named).find(|(_, s)| s == token) {
-        return crate::api::Role::Curator(name);
+        return Role::Curator(name);
     }
     if tokens.readers.iter().map(named).any(|(_, s)| s == token) {
-        return crate::api::Role::Reader;
+        return Role::Reader;
     }
-    crate::api::Role::Unknown
-}
-
-/// Tokens and roles from configuration.
-#[derive(Debug, Clone, Default)]
-pub struct Tokens {
-    /// May reload and roll back releases.
-    pub maintainers: Vec<String>,
-    /// May add, correct and retire curated facts (not releases).
-    pub curators: Vec<String>,
-    /// May read (as anyone may), never change.
-    pub readers: Vec<String>,
+    Role::Unknown
 }
 
 async fn graphiql() -> impl IntoResponse {
@@ -119,16 +145,25 @@ async fn graphiql() -> impl IntoResponse {
     )
 }
 
-async fn health() -> Json<serde_json::Value> {
-    Json(serde_json::json!({ "status": "ok" }))
-}
-
 /// Serves `app` on `listener` until SIGTERM or Ctrl-C, letting in-flight
 /// requests finish.
 pub async fn serve(listener: tokio::net::TcpListener, app: Router) -> std::io::Result<()> {
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    serve_until(listener, app, shutdown_signal()).await
+}
+
+/// Serves `app` on `listener` until `stop` completes: from then on no new
+/// connection is accepted, and the requests in flight finish first.
+pub async fn serve_until(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(stop)
+    .await
 }
 
 /// Binds `addr`; the error names the address.

@@ -51,18 +51,27 @@ pub fn schema_() -> RareSchema {
 /// The maintainer token the test apps accept.
 pub const MAINTAINER_TOKEN: &str = "test-maintainer-token";
 
-/// The HTTP application over the shared releases.
-pub fn app() -> axum::Router {
-    rarekg::server::app(
-        schema_(),
-        releases(),
-        QueryLimits::default(),
-        rarekg::server::Tokens {
+/// The configuration of the test apps: default limits, the test tokens, and
+/// no anonymous rate limit (tests hammer the app from one address; the rate
+/// limit tests set their own).
+pub fn config() -> rarekg::config::Config {
+    rarekg::config::Config {
+        rate_limits: rarekg::config::RateLimits {
+            anonymous_per_minute: 0,
+            ..Default::default()
+        },
+        tokens: rarekg::config::Tokens {
             maintainers: vec![format!("alice:{MAINTAINER_TOKEN}")],
             curators: vec!["carol:curator-token".into()],
             readers: vec!["reader:reader-token".into()],
         },
-    )
+        ..Default::default()
+    }
+}
+
+/// The HTTP application over the shared releases.
+pub fn app() -> axum::Router {
+    rarekg::server::app(schema_(), releases(), &config())
 }
 
 /// Runs a query in process; panics on GraphQL errors.

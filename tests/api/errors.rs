@@ -32,7 +32,6 @@ fn error_names_the_problem_and_the_path() {
 fn bad_page_arguments_are_bad_user_input() {
     for q in [
         r#"{ disease(id: "ORPHA:732") { phenotypes(first: -1) { totalCount } } }"#,
-        r#"{ disease(id: "ORPHA:732") { phenotypes(first: 100000) { totalCount } } }"#,
         r#"{ disease(id: "ORPHA:732") { phenotypes(after: "garbage") { totalCount } } }"#,
     ] {
         assert_eq!(error_code(q, json!({})), "BAD_USER_INPUT", "{q}");

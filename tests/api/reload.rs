@@ -36,16 +36,7 @@ fn own_app() -> (axum::Router, Arc<Releases>) {
 /// The HTTP app over `releases`, with the test maintainer and reader tokens.
 fn app_for(releases: Arc<Releases>) -> axum::Router {
     let schema = rarekg::api::schema(releases.clone(), QueryLimits::default());
-    rarekg::server::app(
-        schema,
-        releases.clone(),
-        QueryLimits::default(),
-        rarekg::server::Tokens {
-            maintainers: vec![format!("alice:{MAINTAINER_TOKEN}")],
-            curators: vec!["carol:curator-token".into()],
-            readers: vec!["reader:reader-token".into()],
-        },
-    )
+    rarekg::server::app(schema, releases.clone(), &crate::common::config())
 }
 
 async fn gql(app: &axum::Router, token: Option<&str>, query: &str, vars: Value) -> Value {
