@@ -151,6 +151,7 @@ impl Disease {
     async fn xrefs(&self, ctx: &Context<'_>) -> Vec<Xref> {
         let d = kg(ctx).disease(self.0);
         curated::facts(ctx, self.0, &[crate::curation::FactKind::Xref])
+            .await
             .into_iter()
             .filter_map(|(fact_id, f)| match f {
                 crate::curation::Fact::Xref(x) => {
@@ -241,26 +242,25 @@ impl Disease {
     }
     /// Patient organizations serving this disease's patients (curated).
     async fn patient_organizations(&self, ctx: &Context<'_>) -> Vec<curated::PatientOrganization> {
-        curated::organizations(&curated::facts(
-            ctx,
-            self.0,
-            &[crate::curation::FactKind::PatientOrganization],
-        ))
+        curated::organizations(
+            &curated::facts(
+                ctx,
+                self.0,
+                &[crate::curation::FactKind::PatientOrganization],
+            )
+            .await,
+        )
     }
     /// Newborn-screening panel entries for this disease (curated).
     async fn screening(&self, ctx: &Context<'_>) -> Vec<curated::ScreeningEntry> {
-        curated::screening(&curated::facts(
-            ctx,
-            self.0,
-            &[crate::curation::FactKind::Screening],
-        ))
+        curated::screening(
+            &curated::facts(ctx, self.0, &[crate::curation::FactKind::Screening]).await,
+        )
     }
     /// Curators' changes to this disease's curated facts, oldest first.
     async fn curation_history(&self, ctx: &Context<'_>) -> Vec<curated::CurationChange> {
-        let d = kg(ctx).disease(self.0);
-        ctx.data_unchecked::<std::sync::Arc<crate::release::Releases>>()
-            .curation()
-            .changes_for(&d.equivalent_ids)
+        curated::changes(ctx, self.0)
+            .await
             .into_iter()
             .map(curated::CurationChange)
             .collect()

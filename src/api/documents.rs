@@ -22,7 +22,7 @@ use async_graphql::{ErrorExtensions, Request, Response, ServerError, Variables};
 use async_graphql_value::{ConstValue, Value};
 use sha2::{Digest, Sha256};
 use std::num::NonZeroUsize;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// Parsed documents by query text, persisted queries by hash, and the
 /// limits every request is measured against.
@@ -58,7 +58,7 @@ impl DocumentCache {
     pub async fn execute(
         &self,
         schema: &RareSchema,
-        releases: &Releases,
+        releases: &Arc<Releases>,
         mut req: Request,
     ) -> Response {
         if let Err(e) = self.resolve_persisted(&mut req) {
@@ -119,7 +119,8 @@ impl DocumentCache {
             }
             req.set_parsed_query(doc);
         }
-        let mut resp = schema.execute(req.data(release)).await;
+        let loader = super::curated::CuratedLoader::for_request(release.clone(), releases.clone());
+        let mut resp = schema.execute(req.data(release).data(loader)).await;
         if let Some(c) = cost {
             resp.extensions.insert(
                 "cost".into(),

@@ -217,6 +217,29 @@ impl Curation {
             .collect()
     }
 
+    /// The changes of several diseases at once, each known by any of its
+    /// ids: one pass over the log for all of them.
+    pub fn changes_for_each(&self, diseases: &[&[Curie]]) -> Vec<Vec<Change>> {
+        let mut by_id: HashMap<&Curie, Vec<usize>> = HashMap::new();
+        for (i, ids) in diseases.iter().enumerate() {
+            for id in *ids {
+                by_id.entry(id).or_default().push(i);
+            }
+        }
+        let mut out = vec![Vec::new(); diseases.len()];
+        for c in self
+            .changes
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+        {
+            for &i in by_id.get(c.fact.disease()).into_iter().flatten() {
+                out[i].push(c.clone());
+            }
+        }
+        out
+    }
+
     /// Records a change against the facts `current` (the effective facts of
     /// the disease, seed and curated). Add needs a new fact id; correct and
     /// retire need an existing one, and a correction keeps the fact's kind

@@ -101,3 +101,75 @@ fn import_trials_validates_and_copies_v2_records() {
     assert!(!data_dir.join("trials/bad.json").exists());
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn serve_refuses_a_bad_configuration_naming_file_line_and_key() {
+    let dir = std::env::temp_dir().join(format!("rarekg-config-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("rarekg.toml");
+    std::fs::write(&file, "[limits]\nmax_depth = 12\nmax_dpeth = 3\n").unwrap();
+    let out = rarekg(&["serve", "--config", file.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("{}:3:1", file.display())) && err.contains("max_dpeth"),
+        "{err}"
+    );
+    // A flag over a valid file is validated too.
+    std::fs::write(&file, "[limits]\nmax_depth = 12\n").unwrap();
+    let out = rarekg(&[
+        "serve",
+        "--config",
+        file.to_str().unwrap(),
+        "--max-page-size",
+        "100000",
+    ]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("limits.max_page_size"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// `serve` on port 0 answers, then on SIGTERM finishes and exits cleanly.
+#[cfg(unix)]
+#[test]
+fn serve_shuts_down_cleanly_on_sigterm() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let data_dir = std::env::temp_dir().join(format!("rarekg-term-{}", std::process::id()));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rarekg"))
+        .args(["serve", "--bind", "127.0.0.1:0", "--no-rdf-store"])
+        .env("RUST_BACKTRACE", "0")
+        .env("RUST_LOG", "info")
+        .env("RAREKG_DATA_DIR", &data_dir)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let addr = loop {
+        let line = lines.next().expect("the server logs its address").unwrap();
+        if let Some(rest) = line.split("serving GraphQL on http://").nth(1) {
+            break rest.trim_end_matches("/graphql").to_string();
+        }
+    };
+    let mut s = std::net::TcpStream::connect(&addr).unwrap();
+    s.write_all(b"GET /health HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n")
+        .unwrap();
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    let status = child.wait().unwrap();
+    assert!(status.success(), "exit status {status}; log: {rest:?}");
+    assert!(
+        rest.iter()
+            .any(|l| l.contains("finishing in-flight requests")),
+        "{rest:?}"
+    );
+    assert!(std::net::TcpStream::connect(&addr).is_err());
+    let _ = std::fs::remove_dir_all(&data_dir);
+}

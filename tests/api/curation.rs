@@ -191,3 +191,42 @@ async fn curators_change_facts_with_an_audit_trail_that_survives_restart_and_rel
     assert_eq!(restarted.current().id, 2);
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn a_list_of_diseases_reads_curated_facts_in_batches_with_the_same_answers() {
+    // Myositis diseases (organizations) and RUSP conditions (screening).
+    let ids = [
+        "ORPHA:732",
+        "ORPHA:221",
+        "ORPHA:611",
+        "ORPHA:206572",
+        "ORPHA:716",
+        "ORPHA:5",
+        "ORPHA:586",
+        "ORPHA:25",
+        "ORPHA:79312",
+        "ORPHA:42",
+        "ORPHA:558",
+        "ORPHA:355",
+    ];
+    let fields = "id patientOrganizations { name } screening { panel condition } xrefs { id relation } curationHistory { seq }";
+    let list = crate::common::query(
+        &format!("query($ids: [ID!]!) {{ diseasesByIds(ids: $ids) {{ {fields} }} }}"),
+        serde_json::json!({ "ids": ids }),
+    );
+    let list = list["diseasesByIds"].as_array().unwrap();
+    assert_eq!(list.len(), ids.len());
+    let mut organizations = 0;
+    let mut screened = 0;
+    for (id, batched) in ids.iter().zip(list) {
+        let one = crate::common::query(
+            &format!("query($id: ID!) {{ disease(id: $id) {{ {fields} }} }}"),
+            serde_json::json!({ "id": id }),
+        );
+        assert_eq!(&one["disease"], batched, "{id}");
+        organizations += batched["patientOrganizations"].as_array().unwrap().len();
+        screened += batched["screening"].as_array().unwrap().len();
+    }
+    assert!(organizations >= 3, "the myositis organizations are there");
+    assert!(screened >= 3, "the RUSP entries are there");
+}
