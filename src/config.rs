@@ -100,7 +100,7 @@ pub struct Limits {
     pub max_upload_bytes: usize,
     /// Longest a request may run, ms (`TIMEOUT`, 504).
     pub request_timeout_ms: u64,
-    /// Requests executed at once; more wait in line.
+    /// Requests executed at once; more wait in line (0: two per core).
     pub max_concurrent_requests: usize,
     /// Longest a request waits in line, ms (`OVERLOADED`, 503).
     pub queue_timeout_ms: u64,
@@ -120,7 +120,7 @@ impl Default for Limits {
             max_body_bytes: 1 << 20,
             max_upload_bytes: 256 << 20,
             request_timeout_ms: 15_000,
-            max_concurrent_requests: 32,
+            max_concurrent_requests: 0,
             queue_timeout_ms: 5_000,
             sparql_timeout_ms: 10_000,
             sparql_max_results: 10_000,
@@ -132,6 +132,16 @@ impl Limits {
     /// The per-request deadline.
     pub fn request_timeout(&self) -> Duration {
         Duration::from_millis(self.request_timeout_ms)
+    }
+
+    /// Requests executed at once: the configured number, or two per core.
+    /// Queries compute rather than wait, so more than that only makes each
+    /// slower (and starves a reload of its share of the cores).
+    pub fn concurrency(&self) -> usize {
+        match self.max_concurrent_requests {
+            0 => std::thread::available_parallelism().map_or(2, |n| n.get()) * 2,
+            n => n,
+        }
     }
 
     /// The SPARQL endpoint's limits.

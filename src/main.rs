@@ -108,7 +108,8 @@ struct ServeArgs {
     /// Per-request deadline in ms [limits.request_timeout_ms; default 15000].
     #[arg(long, env = "RAREKG_REQUEST_TIMEOUT_MS")]
     request_timeout_ms: Option<u64>,
-    /// Requests executed at once [limits.max_concurrent_requests; default 32].
+    /// Requests executed at once, 0 for two per core
+    /// [limits.max_concurrent_requests; default 0].
     #[arg(long, env = "RAREKG_MAX_CONCURRENT_REQUESTS")]
     max_concurrent_requests: Option<usize>,
 }

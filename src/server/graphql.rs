@@ -244,6 +244,11 @@ pub(super) fn refusal(e: ApiError, rate: Option<RateInfo>) -> Response {
         out.headers_mut()
             .insert(header::RETRY_AFTER, HeaderValue::from(s));
     }
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        // The rest of the body is not read: say the connection ends here.
+        out.headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
     out
 }
 

@@ -54,7 +54,7 @@ pub fn app(schema: RareSchema, releases: Arc<Releases>, config: &Config) -> Rout
         documents: Arc::new(DocumentCache::default().with_limits(limits.clone())),
         releases,
         sparql_limits: limits.sparql(),
-        running: Arc::new(tokio::sync::Semaphore::new(limits.max_concurrent_requests)),
+        running: Arc::new(tokio::sync::Semaphore::new(limits.concurrency())),
         limits: Arc::new(limits),
         tokens: Arc::new(config.tokens.clone()),
         metrics: Arc::new(Metrics::new()),

@@ -99,8 +99,27 @@ async fn run(state: AppState, headers: &HeaderMap, params: Vec<(String, String)>
             "the ontology store is still loading; retry shortly",
         );
     };
+    // SPARQL queries share the request slots with GraphQL (its own
+    // `sparql_timeout_ms` bounds each one).
+    let queue = std::time::Duration::from_millis(state.limits.queue_timeout_ms);
+    let Ok(Ok(permit)) = tokio::time::timeout(queue, state.running.clone().acquire_owned()).await
+    else {
+        let mut r = error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "OVERLOADED",
+            "the server is busy; retry shortly",
+        );
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, axum::http::HeaderValue::from(1));
+        return r;
+    };
     let limits = state.sparql_limits;
-    let answer = tokio::task::spawn_blocking(move || store.query(&query, &limits)).await;
+    let answer = tokio::task::spawn_blocking(move || {
+        let answer = store.query(&query, &limits);
+        drop(permit);
+        answer
+    })
+    .await;
     match answer {
         Ok(Ok(a)) => serialize(&a, &accept),
         Ok(Err(e)) => store_error(&e),

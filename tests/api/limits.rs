@@ -180,13 +180,27 @@ async fn a_request_past_its_deadline_is_answered_504_and_the_server_goes_on() {
 
 #[tokio::test]
 async fn requests_beyond_the_concurrency_limit_are_answered_503() {
-    // No permit at all: every request waits its queue time, then is refused.
+    // One slot, taken by eight rankings of every disease (~20 ms each in a
+    // debug build): the next request waits its queue time, then is refused.
     let app = app_with(|c| {
-        c.limits.max_concurrent_requests = 0;
-        c.limits.queue_timeout_ms = 5;
+        c.limits.max_concurrent_requests = 1;
+        c.limits.queue_timeout_ms = 1;
     });
+    let rankings: String = (0..8)
+        .map(|i| format!(r#"r{i}: rankDiseases(phenotypes: ["HP:0003701", "HP:0003326", "HP:0001324"], method: LIN, combine: BMA, first: 1) {{ totalCount }} "#))
+        .collect();
+    let slow = tokio::spawn(query_owned(app.clone(), format!("{{ {rankings} }}")));
+    tokio::time::sleep(std::time::Duration::from_millis(30)).await;
     let (status, headers, v) = query(&app, r#"{ disease(id: "ORPHA:732") { id } }"#).await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{v}");
     assert_eq!(code(&v), "OVERLOADED");
     assert_eq!(headers[header::RETRY_AFTER], "1");
+    // The slow one finishes, and the slot is free again.
+    let (status, _, _) = slow.await.unwrap();
+    assert_eq!(status, StatusCode::OK);
+    still_answers(&app).await;
+}
+
+async fn query_owned(app: axum::Router, q: String) -> (StatusCode, axum::http::HeaderMap, Value) {
+    query(&app, &q).await
 }
