@@ -11,8 +11,7 @@
 # in src/ (or Cargo.toml / Cargo.lock), then starts one server on a free
 # loopback port with a temporary data_dir, an API key with a huge budget and
 # a maintainer token (every other limit at its default: two requests per core
-# at once,
-# queueing up to 5 s, 15 s request timeout), and runs:
+# at once, queueing up to 5 s, 15 s request timeout), and runs:
 #   a. mixed reads (bench/load/mixed.lua), 64 connections, 2 threads;
 #   b. the same with an HPO reload started every 5 s (ontologies/hpo/hp.obo.gz,
 #      the same file each time); a reload refused as busy (CONFLICT) is
