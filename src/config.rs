@@ -277,12 +277,6 @@ impl Config {
         if l.request_timeout_ms < 10 {
             return bad("limits.request_timeout_ms", "must be at least 10".into());
         }
-        if l.max_concurrent_requests == 0 {
-            return bad(
-                "limits.max_concurrent_requests",
-                "must be at least 1".into(),
-            );
-        }
         if self.server.keep_releases < 2 {
             return bad("server.keep_releases", "must be at least 2".into());
         }
