@@ -12,9 +12,10 @@
 //! A member of the wrong type names the file, the line and the member's path
 //! (e.g. `NCT06472557.enrollment`).
 
-use super::IngestError;
+use super::{open, open_bytes, IngestError};
 use serde::Deserialize;
 use std::collections::BTreeMap;
+use std::io::Read;
 use std::path::Path;
 
 /// One trial, as far as the file describes it.
@@ -73,8 +74,18 @@ pub const PHASES: [&str; 6] = ["EARLY_PHASE1", "PHASE1", "PHASE2", "PHASE3", "PH
 
 /// The trials of one file.
 pub fn parse(path: &Path) -> Result<Vec<TrialRecord>, IngestError> {
+    read(path, open(path)?)
+}
+
+/// [`parse`] on the contents of a file named `name` (gunzipped if `*.gz`).
+pub fn parse_bytes(name: &Path, bytes: &[u8]) -> Result<Vec<TrialRecord>, IngestError> {
+    read(name, open_bytes(name, bytes))
+}
+
+fn read(path: &Path, mut input: impl Read) -> Result<Vec<TrialRecord>, IngestError> {
     let mut text = String::new();
-    std::io::Read::read_to_string(&mut super::open(path)?, &mut text)
+    input
+        .read_to_string(&mut text)
         .map_err(|e| IngestError::io(path, e))?;
     let value: serde_json::Value = serde_json::from_str(&text)
         .map_err(|e| IngestError::parse(path, e.line().max(1), format!("malformed JSON: {e}")))?;

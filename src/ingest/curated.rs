@@ -6,8 +6,9 @@
 //! first other line is the header. The formats are documented at the top of
 //! each seed file under `data/curated/` and in `docs/DESIGN.md`.
 
-use super::{curie_field, for_each_line, split_row, IngestError, TsvHeader};
+use super::{curie_field, for_each_line, open, open_bytes, split_row, IngestError, TsvHeader};
 use crate::curie::Curie;
+use std::io::Read;
 use std::path::Path;
 
 /// A patient organization serving the patients of a disease.
@@ -94,8 +95,21 @@ impl ScreeningFact {
 }
 
 pub fn parse_organizations(path: &Path) -> Result<Rows<OrganizationFact>, IngestError> {
+    organizations(path, open(path)?)
+}
+
+/// [`parse_organizations`] on the contents of a file named `name` (gunzipped if `*.gz`).
+pub fn parse_organizations_bytes(
+    name: &Path,
+    bytes: &[u8],
+) -> Result<Rows<OrganizationFact>, IngestError> {
+    organizations(name, open_bytes(name, bytes))
+}
+
+fn organizations(path: &Path, input: impl Read) -> Result<Rows<OrganizationFact>, IngestError> {
     parse_rows(
         path,
+        input,
         &[
             "disease_id",
             "organization",
@@ -122,8 +136,21 @@ pub fn parse_organizations(path: &Path) -> Result<Rows<OrganizationFact>, Ingest
 }
 
 pub fn parse_screening(path: &Path) -> Result<Rows<ScreeningFact>, IngestError> {
+    screening(path, open(path)?)
+}
+
+/// [`parse_screening`] on the contents of a file named `name` (gunzipped if `*.gz`).
+pub fn parse_screening_bytes(
+    name: &Path,
+    bytes: &[u8],
+) -> Result<Rows<ScreeningFact>, IngestError> {
+    screening(name, open_bytes(name, bytes))
+}
+
+fn screening(path: &Path, input: impl Read) -> Result<Rows<ScreeningFact>, IngestError> {
     parse_rows(
         path,
+        input,
         &[
             "disease_id",
             "program",
@@ -187,12 +214,13 @@ impl Fields<'_> {
 
 fn parse_rows<T>(
     path: &Path,
+    input: impl Read,
     names: &[&str],
     mut row: impl FnMut(&Fields<'_>, usize) -> Result<T, IngestError>,
 ) -> Result<Rows<T>, IngestError> {
     let mut columns: Option<Vec<usize>> = None;
     let mut out = Vec::new();
-    for_each_line(path, |line, text| {
+    for_each_line(path, input, |line, text| {
         if text.starts_with('#') || text.trim().is_empty() {
             return Ok(());
         }

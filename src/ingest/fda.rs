@@ -5,7 +5,8 @@
 //! Dates are ISO (`2000-10-06`, the 2025 export) or US style (`10/06/00`,
 //! older exports); both are read and stored as ISO dates.
 
-use super::IngestError;
+use super::{open, open_bytes, IngestError};
+use std::io::Read;
 use std::path::Path;
 
 /// One row of the export.
@@ -40,9 +41,16 @@ const REQUIRED: [&str; 4] = [
 ];
 
 pub fn parse(path: &Path) -> Result<Vec<DesignationRow>, IngestError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(false)
-        .from_reader(super::open(path)?);
+    read(path, open(path)?)
+}
+
+/// [`parse`] on the contents of a file named `name` (gunzipped if `*.gz`).
+pub fn parse_bytes(name: &Path, bytes: &[u8]) -> Result<Vec<DesignationRow>, IngestError> {
+    read(name, open_bytes(name, bytes))
+}
+
+fn read(path: &Path, input: impl Read) -> Result<Vec<DesignationRow>, IngestError> {
+    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(input);
     let headers = reader
         .headers()
         .map_err(|e| csv_error(path, &e))?

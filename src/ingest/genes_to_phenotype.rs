@@ -1,7 +1,10 @@
 //! `genes_to_phenotype.txt`: gene, phenotype and the disease that links them.
 
-use super::{for_each_line, split_row, Frequency, IngestError, Shared, TsvHeader};
+use super::{
+    for_each_line, open, open_bytes, split_row, Frequency, IngestError, Shared, TsvHeader,
+};
 use crate::curie::{Curie, Prefix};
+use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -17,10 +20,19 @@ pub struct GeneToPhenotypeRow {
 }
 
 pub fn parse(path: &Path) -> Result<Vec<GeneToPhenotypeRow>, IngestError> {
+    read(path, open(path)?)
+}
+
+/// [`parse`] on the contents of a file named `name` (gunzipped if `*.gz`).
+pub fn parse_bytes(name: &Path, bytes: &[u8]) -> Result<Vec<GeneToPhenotypeRow>, IngestError> {
+    read(name, open_bytes(name, bytes))
+}
+
+fn read(path: &Path, input: impl Read) -> Result<Vec<GeneToPhenotypeRow>, IngestError> {
     let mut rows = Vec::new();
     let mut cols: Option<[usize; 5]> = None;
     let mut shared = Shared::default();
-    for_each_line(path, |n, line| {
+    for_each_line(path, input, |n, line| {
         if line.trim().is_empty() || line.starts_with('#') {
             return Ok(());
         }
@@ -35,7 +47,8 @@ pub fn parse(path: &Path) -> Result<Vec<GeneToPhenotypeRow>, IngestError> {
             ]);
             return Ok(());
         };
-        let f = split_row(path, n, line, 6)?;
+        // The header may place a column past the format's sixth.
+        let f = split_row(path, n, line, (c.iter().max().unwrap() + 1).max(6))?;
         let gene_id = f[c[0]].trim();
         let ncbi_gene = shared.curie(path, n, "ncbi_gene_id", &format!("NCBIGene:{gene_id}"))?;
         let hpo = shared.curie(path, n, "hpo_id", f[c[2]].trim())?;

@@ -1,7 +1,8 @@
 //! HGNC complete set (`hgnc_complete_set.txt`), approved genes only.
 
-use super::{curie_field, for_each_line, split_row, IngestError, TsvHeader};
+use super::{curie_field, for_each_line, open, open_bytes, split_row, IngestError, TsvHeader};
 use crate::curie::Curie;
+use std::io::Read;
 use std::path::Path;
 
 /// One approved gene.
@@ -52,6 +53,15 @@ fn multi(v: &str) -> Vec<String> {
 }
 
 pub fn parse(path: &Path) -> Result<HgncSet, IngestError> {
+    read(path, open(path)?)
+}
+
+/// [`parse`] on the contents of a file named `name` (gunzipped if `*.gz`).
+pub fn parse_bytes(name: &Path, bytes: &[u8]) -> Result<HgncSet, IngestError> {
+    read(name, open_bytes(name, bytes))
+}
+
+fn read(path: &Path, input: impl Read) -> Result<HgncSet, IngestError> {
     const NAMES: [&str; 14] = [
         "hgnc_id",
         "symbol",
@@ -70,7 +80,7 @@ pub fn parse(path: &Path) -> Result<HgncSet, IngestError> {
     ];
     let mut out = HgncSet::default();
     let mut cols: Option<[usize; 14]> = None;
-    for_each_line(path, |n, line| {
+    for_each_line(path, input, |n, line| {
         if line.trim().is_empty() {
             return Ok(());
         }

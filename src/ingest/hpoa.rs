@@ -1,7 +1,10 @@
 //! `phenotype.hpoa`: HPO disease annotations (the 2021+ twelve-column format).
 
-use super::{for_each_line, split_row, Frequency, IngestError, Shared, TsvHeader};
+use super::{
+    for_each_line, open, open_bytes, split_row, Frequency, IngestError, Shared, TsvHeader,
+};
 use crate::curie::{Curie, Prefix};
+use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -73,10 +76,19 @@ fn hp_term(
 }
 
 pub fn parse(path: &Path) -> Result<Hpoa, IngestError> {
+    read(path, open(path)?)
+}
+
+/// [`parse`] on the contents of a file named `name` (gunzipped if `*.gz`).
+pub fn parse_bytes(name: &Path, bytes: &[u8]) -> Result<Hpoa, IngestError> {
+    read(name, open_bytes(name, bytes))
+}
+
+fn read(path: &Path, input: impl Read) -> Result<Hpoa, IngestError> {
     let mut out = Hpoa::default();
     let mut header: Option<[usize; 12]> = None;
     let mut shared = Shared::default();
-    for_each_line(path, |n, line| {
+    for_each_line(path, input, |n, line| {
         if let Some(meta) = line.strip_prefix('#') {
             if let Some(v) = meta.strip_prefix("version:") {
                 out.version = Some(v.trim().to_string());
@@ -108,7 +120,8 @@ pub fn parse(path: &Path) -> Result<Hpoa, IngestError> {
             header = Some(cols);
             return Ok(());
         };
-        let f = split_row(path, n, line, 12)?;
+        // The header may place a column past the format's twelfth.
+        let f = split_row(path, n, line, cols.iter().max().unwrap() + 1)?;
         let get = |i: usize| f[cols[i]].trim();
         let disease = shared.curie(path, n, "database_id", get(0))?;
         if !matches!(

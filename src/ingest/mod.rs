@@ -16,6 +16,9 @@ pub mod obo;
 pub mod orphanet_epidemiology;
 pub mod orphapacket;
 
+#[cfg(test)]
+mod fuzz_regressions;
+
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
@@ -57,10 +60,14 @@ impl IngestError {
     }
 }
 
+fn is_gzip(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "gz")
+}
+
 /// Opens a file for reading, transparently decompressing `*.gz`.
 pub(crate) fn open(path: &Path) -> Result<Box<dyn Read + Send>, IngestError> {
     let file = File::open(path).map_err(|e| IngestError::io(path, e))?;
-    if path.extension().is_some_and(|e| e == "gz") {
+    if is_gzip(path) {
         Ok(Box::new(flate2::read::GzDecoder::new(
             BufReader::with_capacity(1 << 16, file),
         )))
@@ -69,13 +76,24 @@ pub(crate) fn open(path: &Path) -> Result<Box<dyn Read + Send>, IngestError> {
     }
 }
 
-/// Calls `f(line_number, line)` for every line of a (possibly gzipped) text
-/// file, with the trailing newline removed. Line numbers start at 1.
+/// [`open`] for the in-memory contents of a file named `name`.
+pub(crate) fn open_bytes<'a>(name: &Path, bytes: &'a [u8]) -> Box<dyn Read + Send + 'a> {
+    if is_gzip(name) {
+        Box::new(flate2::read::GzDecoder::new(bytes))
+    } else {
+        Box::new(bytes)
+    }
+}
+
+/// Calls `f(line_number, line)` for every line of `input`, the (already
+/// decompressed) text of the file at `path`, with the trailing newline
+/// removed. Line numbers start at 1.
 pub(crate) fn for_each_line(
     path: &Path,
+    input: impl Read,
     mut f: impl FnMut(usize, &str) -> Result<(), IngestError>,
 ) -> Result<(), IngestError> {
-    let mut reader = BufReader::with_capacity(1 << 16, open(path)?);
+    let mut reader = BufReader::with_capacity(1 << 16, input);
     let mut buf = String::new();
     let mut line_no = 0;
     loop {

@@ -1,8 +1,9 @@
 //! MONDO rare-disease subset: labels and synonyms (TSV), `is_a` edges (KGX
 //! TSV) and SSSOM mapping sets.
 
-use super::{curie_field, for_each_line, split_row, IngestError, TsvHeader};
+use super::{curie_field, for_each_line, open, open_bytes, split_row, IngestError, TsvHeader};
 use crate::curie::{Curie, Prefix};
+use std::io::Read;
 use std::path::Path;
 
 /// One MONDO class of the rare subset.
@@ -15,9 +16,18 @@ pub struct MondoTerm {
 
 /// `ID LABEL SYNONYMS` (synonyms `|`-separated).
 pub fn parse_terms(path: &Path) -> Result<Vec<MondoTerm>, IngestError> {
+    terms(path, open(path)?)
+}
+
+/// [`parse_terms`] on the contents of a file named `name` (gunzipped if `*.gz`).
+pub fn parse_terms_bytes(name: &Path, bytes: &[u8]) -> Result<Vec<MondoTerm>, IngestError> {
+    terms(name, open_bytes(name, bytes))
+}
+
+fn terms(path: &Path, input: impl Read) -> Result<Vec<MondoTerm>, IngestError> {
     let mut out = Vec::new();
     let mut seen_header = false;
-    for_each_line(path, |n, line| {
+    for_each_line(path, input, |n, line| {
         if line.trim().is_empty() {
             return Ok(());
         }
@@ -59,9 +69,21 @@ pub fn parse_terms(path: &Path) -> Result<Vec<MondoTerm>, IngestError> {
 
 /// `subject biolink:subclass_of object` edges; other predicates are skipped.
 pub fn parse_subclass_edges(path: &Path) -> Result<Vec<(Curie, Curie)>, IngestError> {
+    subclass_edges(path, open(path)?)
+}
+
+/// [`parse_subclass_edges`] on the contents of a file named `name` (gunzipped if `*.gz`).
+pub fn parse_subclass_edges_bytes(
+    name: &Path,
+    bytes: &[u8],
+) -> Result<Vec<(Curie, Curie)>, IngestError> {
+    subclass_edges(name, open_bytes(name, bytes))
+}
+
+fn subclass_edges(path: &Path, input: impl Read) -> Result<Vec<(Curie, Curie)>, IngestError> {
     let mut out = Vec::new();
     let mut cols: Option<(usize, usize, usize)> = None;
-    for_each_line(path, |n, line| {
+    for_each_line(path, input, |n, line| {
         if line.trim().is_empty() {
             return Ok(());
         }
@@ -119,9 +141,18 @@ impl MappingSet {
 /// Parses an SSSOM TSV file. Rows whose object prefix this server does not
 /// know are an error: a mapping set is chosen for its target namespace.
 pub fn parse_sssom(path: &Path) -> Result<MappingSet, IngestError> {
+    sssom(path, open(path)?)
+}
+
+/// [`parse_sssom`] on the contents of a file named `name` (gunzipped if `*.gz`).
+pub fn parse_sssom_bytes(name: &Path, bytes: &[u8]) -> Result<MappingSet, IngestError> {
+    sssom(name, open_bytes(name, bytes))
+}
+
+fn sssom(path: &Path, input: impl Read) -> Result<MappingSet, IngestError> {
     let mut out = MappingSet::default();
     let mut cols: Option<[usize; 5]> = None;
-    for_each_line(path, |n, line| {
+    for_each_line(path, input, |n, line| {
         if let Some(meta) = line.strip_prefix('#') {
             if let Some(v) = meta.trim().strip_prefix("mapping_set_version:") {
                 out.version = Some(v.trim().to_string());
@@ -142,7 +173,8 @@ pub fn parse_sssom(path: &Path) -> Result<MappingSet, IngestError> {
             ]);
             return Ok(());
         };
-        let f = split_row(path, n, line, 4)?;
+        // The header may place a required column past the fourth.
+        let f = split_row(path, n, line, c[..4].iter().max().unwrap() + 1)?;
         out.mappings.push(Mapping {
             subject: curie_field(path, n, "subject_id", f[c[0]])?,
             subject_label: f[c[1]].trim().to_string(),

@@ -4,8 +4,9 @@
 //! grammar for features HPO does not use, and we need line numbers on every
 //! error. Only `[Term]` stanzas are kept; `[Typedef]` stanzas are skipped.
 
-use super::{curie_field, for_each_line, IngestError};
+use super::{curie_field, for_each_line, open, open_bytes, IngestError};
 use crate::curie::Curie;
+use std::io::Read;
 use std::path::Path;
 
 /// The scope of an OBO synonym.
@@ -70,6 +71,15 @@ enum Section {
 /// Parses an OBO file. Every term must have an `id` and a `name`; ids must
 /// be unique; `is_a`, `replaced_by` and `consider` must be HP ids.
 pub fn parse(path: &Path) -> Result<OboDocument, IngestError> {
+    read(path, open(path)?)
+}
+
+/// [`parse`] on the contents of a file named `name` (gunzipped if `*.gz`).
+pub fn parse_bytes(name: &Path, bytes: &[u8]) -> Result<OboDocument, IngestError> {
+    read(name, open_bytes(name, bytes))
+}
+
+fn read(path: &Path, input: impl Read) -> Result<OboDocument, IngestError> {
     let mut doc = OboDocument::default();
     let mut section = Section::Header;
     let mut current: Option<OboTerm> = None;
@@ -89,7 +99,7 @@ pub fn parse(path: &Path) -> Result<OboDocument, IngestError> {
         }
         Ok(())
     };
-    for_each_line(path, |n, line| {
+    for_each_line(path, input, |n, line| {
         let line = line.trim();
         if line.is_empty() || line.starts_with('!') {
             return Ok(());

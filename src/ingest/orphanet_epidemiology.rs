@@ -2,7 +2,8 @@
 //! row per prevalence, with the validation status and mean value the
 //! ORPHApackets leave out.
 
-use super::IngestError;
+use super::{open, open_bytes, IngestError};
+use std::io::Read;
 use std::path::Path;
 
 /// One prevalence row.
@@ -29,7 +30,16 @@ const COLUMNS: [&str; 7] = [
 ];
 
 pub fn parse(path: &Path) -> Result<Vec<EpidemiologyRow>, IngestError> {
-    let mut reader = csv::Reader::from_reader(super::open(path)?);
+    read(path, open(path)?)
+}
+
+/// [`parse`] on the contents of a file named `name` (gunzipped if `*.gz`).
+pub fn parse_bytes(name: &Path, bytes: &[u8]) -> Result<Vec<EpidemiologyRow>, IngestError> {
+    read(name, open_bytes(name, bytes))
+}
+
+fn read(path: &Path, input: impl Read) -> Result<Vec<EpidemiologyRow>, IngestError> {
+    let mut reader = csv::Reader::from_reader(input);
     let headers = reader
         .headers()
         .map_err(|e| super::fda::csv_error(path, &e))?

@@ -1,0 +1,10 @@
+#![no_main]
+//! `rarekg::ingest::ctgov::parse_bytes` on arbitrary file contents: an `Err` is a
+//! correct answer; a panic, abort, hang or OOM is a bug.
+
+use libfuzzer_sys::fuzz_target;
+use std::path::Path;
+
+fuzz_target!(|data: &[u8]| {
+    let _ = rarekg::ingest::ctgov::parse_bytes(Path::new("NCT00000000.json"), data);
+});

@@ -1,0 +1,11 @@
+#![no_main]
+//! `rarekg::ingest::mondo::parse_subclass_edges_bytes` on arbitrary file contents: an `Err` is a
+//! correct answer; a panic, abort, hang or OOM is a bug.
+
+use libfuzzer_sys::fuzz_target;
+use std::path::Path;
+
+fuzz_target!(|data: &[u8]| {
+    let _ =
+        rarekg::ingest::mondo::parse_subclass_edges_bytes(Path::new("mondo-rare_edges.tsv"), data);
+});
