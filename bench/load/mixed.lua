@@ -14,19 +14,10 @@
 --
 -- Environment: API_KEY (default load-test-key-0123).
 
-local api_key = os.getenv("API_KEY") or "load-test-key-0123"
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "common.lua")
 
 local kinds = { "disease", "search", "rank", "sparql" }
 
-local function json_string(s)
-  local escaped = s:gsub('[%c"\\]', function(c)
-    if c == '"' then return '\\"' end
-    if c == "\\" then return "\\\\" end
-    if c == "\n" then return "\\n" end
-    return string.format("\\u%04x", c:byte())
-  end)
-  return '"' .. escaped .. '"'
-end
 
 local function urlencode(s)
   return (s:gsub("[^%w%-%._~]", function(c)
@@ -71,25 +62,13 @@ local expect = {
   sparql = '"bindings":[{',
 }
 
-local threads = {}
-
-function setup(thread)
-  table.insert(threads, thread)
-end
 
 local requests = {}
 local next_kind = 0
 local next_variant = {}
 
 local function graphql(kind, query, variables)
-  local body = '{"query":' .. json_string(query) .. ',"variables":' .. variables .. "}"
-  return wrk.format("POST", "/graphql", {
-    ["Host"] = wrk.host .. ":" .. wrk.port,
-    ["Content-Type"] = "application/json",
-    ["Accept"] = "application/json",
-    ["X-API-Key"] = api_key,
-    ["x-request-id"] = "mixed-" .. kind,
-  }, body)
+  return graphql_post("mixed", kind, '{"query":' .. json_string(query) .. ',"variables":' .. variables .. "}")
 end
 
 function init(args)
@@ -159,36 +138,29 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-  local total = { ok = 0, non200 = 0, errbody = 0, unattributed = 0 }
+  local totals = { ok = 0, non200 = 0, errbody = 0, unattributed = 0 }
   io.write("\nkind      sent        ok    non-200  error-body\n")
   for _, k in ipairs(kinds) do
-    local sent, ok, non200, errbody = 0, 0, 0, 0
-    for _, t in ipairs(threads) do
-      sent = sent + t:get("sent_" .. k)
-      ok = ok + t:get("ok_" .. k)
-      non200 = non200 + t:get("non200_" .. k)
-      errbody = errbody + t:get("errbody_" .. k)
-    end
+    local sent, ok = total("sent_" .. k), total("ok_" .. k)
+    local non200, errbody = total("non200_" .. k), total("errbody_" .. k)
     io.write(string.format("%-8s %6d %9d %10d %11d\n", k, sent, ok, non200, errbody))
-    total.ok = total.ok + ok
-    total.non200 = total.non200 + non200
-    total.errbody = total.errbody + errbody
+    totals.ok = totals.ok + ok
+    totals.non200 = totals.non200 + non200
+    totals.errbody = totals.errbody + errbody
   end
-  for _, t in ipairs(threads) do
-    total.unattributed = total.unattributed + t:get("unattributed")
-  end
+  totals.unattributed = total("unattributed")
   local e = summary.errors
   local socket = e.connect + e.read + e.write + e.timeout
   local seconds = summary.duration / 1e6
   io.write(string.format(
     "total requests %d, ok %d, non-200 %d, error bodies %d, unattributed %d, "
       .. "socket errors %d (connect %d, read %d, write %d, timeout %d)\n",
-    summary.requests, total.ok, total.non200, total.errbody, total.unattributed,
+    summary.requests, totals.ok, totals.non200, totals.errbody, totals.unattributed,
     socket, e.connect, e.read, e.write, e.timeout))
   io.write(string.format(
     "RESULT requests=%d seconds=%.1f rps=%.1f p50_ms=%.2f p99_ms=%.2f ok=%d non200=%d "
       .. "errbody=%d unattributed=%d socket=%d\n",
     summary.requests, seconds, summary.requests / seconds,
     latency:percentile(50) / 1000, latency:percentile(99) / 1000,
-    total.ok, total.non200, total.errbody, total.unattributed, socket))
+    totals.ok, totals.non200, totals.errbody, totals.unattributed, socket))
 end

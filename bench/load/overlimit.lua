@@ -10,15 +10,15 @@
 --   big    a 2 MiB JSON body             -> 413 PAYLOAD_TOO_LARGE
 -- An answer with the expected status and code is an expected refusal;
 -- anything else is a failure. The server answers 413 before reading the
--- body and closes the connection, so wrk logs one socket error (a write or
--- read on the closed connection) after each 413: run.sh floods the big body
--- from its own wrk process (OVERLIMIT_KINDS=big) to tell those apart. done() prints the counts per kind and one
--- `RESULT key=value ...` line that run.sh parses.
+-- body, with `Connection: close`; should wrk still log a socket error on
+-- the closed connection, run.sh floods the big body from its own wrk
+-- process (OVERLIMIT_KINDS=big) to tell those apart. done() prints the
+-- counts per kind and one `RESULT key=value ...` line that run.sh parses.
 --
 -- Environment: API_KEY (default load-test-key-0123); OVERLIMIT_KINDS, a
 -- comma-separated subset of the kinds (default all four).
 
-local api_key = os.getenv("API_KEY") or "load-test-key-0123"
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "common.lua")
 
 local kinds = {}
 for k in (os.getenv("OVERLIMIT_KINDS") or "depth,alias,page,big"):gmatch("%a+") do
@@ -31,33 +31,13 @@ local expect = {
   big = { status = 413, code = '"PAYLOAD_TOO_LARGE"' },
 }
 
-local function json_string(s)
-  local escaped = s:gsub('[%c"\\]', function(c)
-    if c == '"' then return '\\"' end
-    if c == "\\" then return "\\\\" end
-    if c == "\n" then return "\\n" end
-    return string.format("\\u%04x", c:byte())
-  end)
-  return '"' .. escaped .. '"'
-end
 
-local threads = {}
-
-function setup(thread)
-  table.insert(threads, thread)
-end
 
 local requests = {}
 local next_kind = 0
 
 local function post(kind, body)
-  return wrk.format("POST", "/graphql", {
-    ["Host"] = wrk.host .. ":" .. wrk.port,
-    ["Content-Type"] = "application/json",
-    ["Accept"] = "application/json",
-    ["X-API-Key"] = api_key,
-    ["x-request-id"] = "overlimit-" .. kind,
-  }, body)
+  return graphql_post("overlimit", kind, body)
 end
 
 function init(args)
@@ -119,18 +99,12 @@ function done(summary, latency, requests)
   local refused, wrong, unattr = 0, 0, 0
   io.write("\nkind    refused   unexpected\n")
   for _, k in ipairs(kinds) do
-    local r, w = 0, 0
-    for _, t in ipairs(threads) do
-      r = r + t:get("refused_" .. k)
-      w = w + t:get("wrong_" .. k)
-    end
+    local r, w = total("refused_" .. k), total("wrong_" .. k)
     io.write(string.format("%-6s %9d %12d\n", k, r, w))
     refused = refused + r
     wrong = wrong + w
   end
-  for _, t in ipairs(threads) do
-    unattr = unattr + t:get("unattributed")
-  end
+  unattr = total("unattributed")
   local e = summary.errors
   local socket = e.connect + e.read + e.write + e.timeout
   local seconds = summary.duration / 1e6

@@ -21,8 +21,8 @@
 #      connections of a 101-deep query, 10,000 aliases and first: 100000
 #      (400 each), plus 16 connections of 2 MiB bodies (413), from a second
 #      wrk process because the server closes the connection after each 413
-#      without reading the body, which wrk logs as one socket error per 413;
-#      more socket errors than 413s, or any connect error or timeout, fail.
+#      without reading the body, which wrk may log as a socket error; more
+#      socket errors than 413s, or any connect error or timeout, fail.
 #      The server's RSS is sampled every second from a settled baseline
 #      (12 s after b, then stable over 3 s); max - before must stay under
 #      512 MiB; a disease page must still answer 200 afterwards;
