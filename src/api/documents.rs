@@ -149,6 +149,29 @@ impl DocumentCache {
         }
     }
 
+    /// Whether a (recently executed) query text only looks records up by
+    /// id: every root field of every operation is one of [`LOOKUPS`]. The
+    /// HTTP layer runs those in place rather than on a blocking thread.
+    pub fn is_lookup(&self, query: &str) -> bool {
+        let docs = self.docs.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(doc) = docs.peek(query) else {
+            return false;
+        };
+        doc.operations.iter().all(|(_, op)| {
+            op.node.ty == async_graphql::parser::types::OperationType::Query
+                && op
+                    .node
+                    .selection_set
+                    .node
+                    .items
+                    .iter()
+                    .all(|s| match &s.node {
+                        Selection::Field(f) => LOOKUPS.contains(&f.node.name.node.as_str()),
+                        _ => false,
+                    })
+        })
+    }
+
     /// Automatic persisted queries (version 1): a request carrying only
     /// `extensions.persistedQuery.sha256Hash` gets the query stored under
     /// that hash; one carrying the query too stores it, if the hash matches.
@@ -188,6 +211,23 @@ impl DocumentCache {
         Ok(())
     }
 }
+
+/// Root fields that look records up by id (their nested lists are bounded
+/// by the cost limits).
+const LOOKUPS: &[&str] = &[
+    "disease",
+    "diseasesByIds",
+    "phenotype",
+    "phenotypesByIds",
+    "gene",
+    "genesByIds",
+    "drug",
+    "trial",
+    "meta",
+    "releases",
+    "isA",
+    "__typename",
+];
 
 /// A request refused as a whole, with `extensions.code`.
 fn refused(e: ApiError) -> Response {

@@ -135,19 +135,29 @@ async fn execute(
         state.documents.clone(),
         state.releases.clone(),
     );
-    // Resolvers compute on the thread that polls them, so a deadline on the
-    // async side could not fire while a long query held the runtime's
-    // threads: the query runs on a blocking thread, holding its permit
-    // until it is done even if its caller was answered at the deadline.
-    let handle = tokio::runtime::Handle::current();
-    let task = tokio::task::spawn_blocking(move || {
-        let resp = handle.block_on(documents.execute(&schema, &releases, gql));
+    let outcome = if documents.is_lookup(&query) {
+        // Lookups by id (a disease page) take microseconds, bounded by the
+        // cost limits: a thread hand-off would cost more than they do
+        // (16,000 against 11,000 pages a second, `bench/http_load.sh`).
+        let resp = documents.execute(&schema, &releases, gql).await;
         drop(permit);
-        resp
-    });
-    let outcome = match deadline {
-        Some(d) => tokio::time::timeout(d, task).await.ok(),
-        None => Some(task.await),
+        Some(Ok(resp))
+    } else {
+        // Resolvers compute on the thread that polls them, so a deadline on
+        // the async side could not fire while a long query (a ranking, a
+        // search, a traversal) held the runtime's threads: such a query
+        // runs on a blocking thread, holding its permit until it is done
+        // even if its caller was answered at the deadline.
+        let handle = tokio::runtime::Handle::current();
+        let task = tokio::task::spawn_blocking(move || {
+            let resp = handle.block_on(documents.execute(&schema, &releases, gql));
+            drop(permit);
+            resp
+        });
+        match deadline {
+            Some(d) => tokio::time::timeout(d, task).await.ok(),
+            None => Some(task.await),
+        }
     };
     let mut resp = match outcome {
         Some(Ok(resp)) => resp,
