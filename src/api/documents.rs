@@ -64,32 +64,17 @@ impl DocumentCache {
         if let Err(e) = self.resolve_persisted(&mut req) {
             return refused(e);
         }
-        let cached = self
-            .docs
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(req.query.as_str())
-            .cloned();
-        let doc = match cached {
-            Some(doc) => Some(doc),
-            None => match async_graphql::parser::parse_query(&req.query) {
-                Ok(doc) => {
-                    self.docs
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .put(req.query.clone(), doc.clone());
-                    Some(doc)
-                }
-                // The parser stops at 64 nested selections, before the
-                // depth could be measured on the document.
-                Err(async_graphql::parser::Error::RecursionLimitExceeded) => {
-                    return refused(ApiError::DepthLimit {
-                        depth: Cost::nesting(&req.query),
-                        max: self.limits.max_depth,
-                    });
-                }
-                Err(_) => None,
-            },
+        let doc = match self.parse(&req.query) {
+            Ok(doc) => Some(doc),
+            // The parser stops at 64 nested selections, before the
+            // depth could be measured on the document.
+            Err(async_graphql::parser::Error::RecursionLimitExceeded) => {
+                return refused(ApiError::DepthLimit {
+                    depth: Cost::nesting(&req.query),
+                    max: self.limits.max_depth,
+                });
+            }
+            Err(_) => None,
         };
         let mut release = releases.current();
         let mut cost = None;
@@ -134,6 +119,26 @@ impl DocumentCache {
             );
         }
         resp
+    }
+
+    /// The parsed document of a query text, from the cache or parsed now
+    /// (and kept).
+    pub fn parse(&self, query: &str) -> Result<ExecutableDocument, async_graphql::parser::Error> {
+        let cached = self
+            .docs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(query)
+            .cloned();
+        if let Some(doc) = cached {
+            return Ok(doc);
+        }
+        let doc = async_graphql::parser::parse_query(query)?;
+        self.docs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .put(query.to_string(), doc.clone());
+        Ok(doc)
     }
 
     /// The name of the operation a query text holds, if it holds one named

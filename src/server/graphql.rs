@@ -77,7 +77,7 @@ pub(super) async fn get(State(state): State<AppState>, req: Request<Body>) -> Re
             return refusal(ApiError::BadUserInput(e.to_string()), None);
         }
     };
-    if is_mutation(&gql) {
+    if is_mutation(&state, &gql) {
         let mut r = refusal(
             ApiError::BadUserInput("mutations are sent with POST".into()),
             None,
@@ -229,15 +229,7 @@ fn whole_refusal(resp: &async_graphql::Response) -> StatusCode {
 /// A request refused before it ran: the GraphQL error body with its code,
 /// the status the code maps to, and `Retry-After` when retrying helps.
 pub(super) fn refusal(e: ApiError, rate: Option<RateInfo>) -> Response {
-    let code = e.code();
-    let retry_after = match &e {
-        ApiError::RateLimited { retry_after, .. } => Some(*retry_after),
-        ApiError::Overloaded | ApiError::Timeout { .. } => Some(1),
-        _ => None,
-    };
-    let status = ApiError::http_status(code)
-        .and_then(|s| StatusCode::from_u16(s).ok())
-        .unwrap_or(StatusCode::BAD_REQUEST);
+    let (status, retry_after) = refusal_status(&e);
     let mut error = ServerError::new(e.to_string(), None);
     error.extensions = e.extend().extensions;
     let mut resp = async_graphql::Response::from_errors(vec![error]);
@@ -262,6 +254,20 @@ pub(super) fn refusal(e: ApiError, rate: Option<RateInfo>) -> Response {
     out
 }
 
+/// The status of a request refused with `e`, and the seconds after which a
+/// retry may succeed.
+pub(super) fn refusal_status(e: &ApiError) -> (StatusCode, Option<u64>) {
+    let status = ApiError::http_status(e.code())
+        .and_then(|s| StatusCode::from_u16(s).ok())
+        .unwrap_or(StatusCode::BAD_REQUEST);
+    let retry_after = match e {
+        ApiError::RateLimited { retry_after, .. } => Some(*retry_after),
+        ApiError::Overloaded | ApiError::Timeout { .. } => Some(1),
+        _ => None,
+    };
+    (status, retry_after)
+}
+
 /// The ETag of every GET answer while this release and these curated facts
 /// are served.
 fn etag(state: &AppState) -> String {
@@ -272,9 +278,11 @@ fn etag(state: &AppState) -> String {
     )
 }
 
-fn is_mutation(req: &async_graphql::Request) -> bool {
+/// Whether the operation asked for is not a query (its document is kept by
+/// the document cache, which executes it next).
+fn is_mutation(state: &AppState, req: &async_graphql::Request) -> bool {
     use async_graphql::parser::types::OperationType;
-    let Ok(doc) = async_graphql::parser::parse_query(&req.query) else {
+    let Ok(doc) = state.documents.parse(&req.query) else {
         return false;
     };
     doc.operations.iter().any(|(name, op)| {

@@ -11,7 +11,7 @@ use crate::api::ApiError;
 use crate::config::{ApiKey, RateLimits};
 use axum::body::Body;
 use axum::extract::{ConnectInfo, State};
-use axum::http::{HeaderMap, HeaderValue, Request, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, Request};
 use axum::middleware::Next;
 use axum::response::Response;
 use governor::clock::{Clock, DefaultClock};
@@ -64,7 +64,8 @@ impl RateInfo {
 
 /// Every budget the server keeps.
 pub(super) struct Budgets {
-    keys: HashMap<String, (String, u32, Direct)>,
+    /// Limit and budget by key.
+    keys: HashMap<String, (u32, Direct)>,
     anonymous: Option<(u32, Keyed)>,
     clock: DefaultClock,
 }
@@ -78,7 +79,7 @@ impl Budgets {
                 let n = k.per_minute.unwrap_or(limits.key_per_minute).max(1);
                 let limiter = RateLimiter::direct(per_minute(n))
                     .with_middleware::<StateInformationMiddleware>();
-                (k.key.clone(), (k.name.clone(), n, limiter))
+                (k.key.clone(), (n, limiter))
             })
             .collect();
         let anonymous = (limits.anonymous_per_minute > 0).then(|| {
@@ -98,7 +99,7 @@ impl Budgets {
     fn take(&self, key: Option<&str>, addr: IpAddr) -> Result<Option<RateInfo>, ApiError> {
         let (limit, checked) = match key {
             Some(key) => {
-                let Some((_, limit, limiter)) = self.keys.get(key) else {
+                let Some((limit, limiter)) = self.keys.get(key) else {
                     return Err(ApiError::UnknownApiKey);
                 };
                 (*limit, limiter.check())
@@ -176,13 +177,7 @@ pub(super) async fn middleware(
             let mut resp = if graphql {
                 super::graphql::refusal(e, None)
             } else {
-                let status = ApiError::http_status(e.code())
-                    .and_then(|s| StatusCode::from_u16(s).ok())
-                    .unwrap_or(StatusCode::BAD_REQUEST);
-                let retry = match &e {
-                    ApiError::RateLimited { retry_after, .. } => Some(*retry_after),
-                    _ => None,
-                };
+                let (status, retry) = super::graphql::refusal_status(&e);
                 let mut r = super::sparql::error(status, e.code(), &e.to_string());
                 if let Some(s) = retry {
                     r.headers_mut()
