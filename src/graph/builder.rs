@@ -3,7 +3,7 @@
 //! closures and the adjacency indexes. Only a complete graph leaves here.
 
 use super::csr::Csr;
-use super::identity::Identities;
+use super::identity::{label_agreement, Identities};
 use super::model::*;
 use super::strings::Interner;
 use super::{Adjacency, Indexes, KnowledgeGraph, LoadStats};
@@ -368,6 +368,12 @@ pub(super) fn build(b: SourceBundle) -> Result<KnowledgeGraph, IngestError> {
     // xrefs keyed by the id that carries them.
     let mut xrefs: HashMap<Curie, Vec<Xref>> = HashMap::new();
     let mut mapping_labels: HashMap<Curie, String> = HashMap::new();
+    // Exact mappings to a primary namespace, merged below in the order of how
+    // well their labels agree: where MONDO maps one disease to two Orphanet
+    // entries (Marfan syndrome to ORPHA:558 "Marfan syndrome" and ORPHA:284963
+    // "Marfan syndrome type 1"), only one can join it, and it should be the
+    // one of the same name, not the one first in the file.
+    let mut exact_primary: Vec<(&Curie, &Curie, f64)> = Vec::new();
     for (_, set) in &b.mondo_mappings {
         for m in &set.mappings {
             let exact = m.predicate == "skos:exactMatch";
@@ -381,7 +387,8 @@ pub(super) fn build(b: SourceBundle) -> Result<KnowledgeGraph, IngestError> {
                     .or_insert_with(|| m.subject_label.clone());
             }
             if exact && primary && m.subject.prefix() == Prefix::Mondo {
-                ids.union(&m.subject, &m.object);
+                let agreement = label_agreement(&m.subject_label, &m.object_label);
+                exact_primary.push((&m.subject, &m.object, agreement));
             } else {
                 ids.add(&m.subject, false);
                 xrefs.entry(m.subject.clone()).or_default().push(Xref {
@@ -396,6 +403,11 @@ pub(super) fn build(b: SourceBundle) -> Result<KnowledgeGraph, IngestError> {
                 });
             }
         }
+    }
+    // Stable: mappings whose labels agree equally keep the files' order.
+    exact_primary.sort_by(|a, b| b.2.total_cmp(&a.2));
+    for (subject, object, _) in exact_primary {
+        ids.union(subject, object);
     }
     for (code, p) in &packet_by_code {
         for x in p.external_references.0.iter().filter_map(|x| x.get()) {

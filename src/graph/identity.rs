@@ -7,9 +7,23 @@
 //! one-to-one, and a chain of them must not collapse distinct diseases.
 
 use crate::curie::{Curie, Prefix};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 const PRIMARY: [Prefix; 4] = [Prefix::Mondo, Prefix::Orpha, Prefix::Omim, Prefix::Decipher];
+
+/// How well two labels of one mapping agree: the share of their normalised
+/// words in common (1 for the same name, 0 for no word shared or a label
+/// missing).
+pub fn label_agreement(a: &str, b: &str) -> f64 {
+    let (a, b) = (super::linker::normalise(a), super::linker::normalise(b));
+    let wa: HashSet<&str> = a.split(' ').filter(|w| !w.is_empty()).collect();
+    let wb: HashSet<&str> = b.split(' ').filter(|w| !w.is_empty()).collect();
+    let union = wa.union(&wb).count();
+    if union == 0 {
+        return 0.0;
+    }
+    wa.intersection(&wb).count() as f64 / union as f64
+}
 
 #[derive(Debug, Default)]
 pub struct Identities {
@@ -132,5 +146,22 @@ mod tests {
         let clusters = ids.clusters();
         assert_eq!(clusters.len(), 2);
         assert!(clusters.contains(&vec![c("MONDO:0019127"), c("ORPHA:732")]));
+    }
+
+    #[test]
+    fn labels_of_the_same_name_agree_most() {
+        let same = label_agreement("Marfan syndrome", "Marfan syndrome");
+        let narrower = label_agreement("Marfan syndrome", "Marfan syndrome type 1");
+        assert_eq!(same, 1.0);
+        assert!((narrower - 2.0 / 4.0).abs() < 1e-12, "{narrower}");
+        // Roman numerals and case are normalised.
+        assert_eq!(
+            label_agreement(
+                "spinocerebellar ataxia 7",
+                "Spinocerebellar ataxia type VII"
+            ),
+            0.75
+        );
+        assert_eq!(label_agreement("", "Marfan syndrome"), 0.0);
     }
 }

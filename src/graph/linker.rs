@@ -143,6 +143,9 @@ const MODIFIERS: [&str; 24] = [
 /// Words before a contained name that make it another disease.
 const PREFIXES: [&str; 6] = ["post", "pre", "non", "anti", "pseudo", "hereditary"];
 
+/// Prefixes that turn the next word into its opposite or its absence.
+const NEGATING: [&str; 2] = ["non", "anti"];
+
 /// Words that name no disease on their own: a contained name made only of
 /// these and numbers ("type 2", "syndrome") is not a match.
 const GENERIC: [&str; 16] = [
@@ -323,11 +326,22 @@ fn canonical_numbers(text: &str) -> String {
     out.join(" ")
 }
 
+/// The words as a sorted set, so that the same words in another order match
+/// ("anemia, Fanconi"; "Duchenne muscular dystrophy and Becker muscular
+/// dystrophy"). A negating prefix stays joined to its word: "non-squamous
+/// non-small cell lung cancer" is not "non-small cell squamous lung cancer".
 fn token_key(normalised: &str) -> String {
-    let mut t: Vec<&str> = normalised
-        .split(' ')
-        .filter(|w| !STOP.contains(w))
-        .collect();
+    let mut t: Vec<String> = Vec::new();
+    let mut words = normalised.split(' ').filter(|w| !STOP.contains(w));
+    while let Some(w) = words.next() {
+        match words.clone().next() {
+            Some(next) if NEGATING.contains(&w) => {
+                t.push(format!("{w}-{next}"));
+                words.next();
+            }
+            _ => t.push(w.to_string()),
+        }
+    }
     t.sort_unstable();
     t.dedup();
     t.join(" ")
@@ -531,6 +545,42 @@ mod tests {
             Linked::Unlinked
         );
         assert_eq!(l.link("Post-polymyositis fatigue"), Linked::Unlinked);
+    }
+
+    /// Regression: the word-order key was a set of words, so the two "non"
+    /// of the opposite subtype matched the one of its name.
+    #[test]
+    fn word_order_keeps_repeated_words() {
+        let l = Linker::new([(
+            NodeId::new(1),
+            "Non-small cell squamous lung carcinoma",
+            true,
+        )]);
+        assert_eq!(
+            l.link("Non-Squamous Non-small Cell Lung Carcinoma"),
+            Linked::Unlinked
+        );
+        assert!(matches!(
+            l.link("Squamous non-small cell lung carcinoma"),
+            Linked::Linked(Link {
+                method: "tokens",
+                ..
+            })
+        ));
+        // Words shared by two conjoined names still match once.
+        let l = Linker::new([(
+            NodeId::new(2),
+            "Duchenne and Becker muscular dystrophy",
+            true,
+        )]);
+        assert!(matches!(
+            l.link("Treatment of Duchenne Muscular Dystrophy and Becker Muscular Dystrophy"),
+            Linked::Linked(Link {
+                disease,
+                method: "tokens",
+                ..
+            }) if disease == NodeId::new(2)
+        ));
     }
 
     #[test]

@@ -117,6 +117,8 @@ pub struct Mapping {
     /// `skos:exactMatch` or `oboInOwl:hasDbXref`.
     pub predicate: String,
     pub object: Curie,
+    /// The object's label, where the set gives one (empty otherwise).
+    pub object_label: String,
     pub justification: String,
 }
 
@@ -151,7 +153,7 @@ pub fn parse_sssom_bytes(name: &Path, bytes: &[u8]) -> Result<MappingSet, Ingest
 
 fn sssom(path: &Path, input: impl Read) -> Result<MappingSet, IngestError> {
     let mut out = MappingSet::default();
-    let mut cols: Option<[usize; 5]> = None;
+    let mut cols: Option<[usize; 6]> = None;
     for_each_line(path, input, |n, line| {
         if let Some(meta) = line.strip_prefix('#') {
             if let Some(v) = meta.trim().strip_prefix("mapping_set_version:") {
@@ -170,6 +172,7 @@ fn sssom(path: &Path, input: impl Read) -> Result<MappingSet, IngestError> {
                 h.require(path, n, "predicate_id")?,
                 h.require(path, n, "object_id")?,
                 h.position("mapping_justification").unwrap_or(h.len()),
+                h.position("object_label").unwrap_or(h.len()),
             ]);
             return Ok(());
         };
@@ -180,6 +183,10 @@ fn sssom(path: &Path, input: impl Read) -> Result<MappingSet, IngestError> {
             subject_label: f[c[1]].trim().to_string(),
             predicate: f[c[2]].trim().to_string(),
             object: curie_field(path, n, "object_id", f[c[3]])?,
+            object_label: f
+                .get(c[5])
+                .map(|s| s.trim().to_string())
+                .unwrap_or_default(),
             justification: f
                 .get(c[4])
                 .map(|s| s.trim().to_string())

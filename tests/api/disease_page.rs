@@ -215,3 +215,29 @@ fn fbn1_leads_to_marfan_syndrome() {
     let m = query(r#"{ disease(id: "OMIM:154700") { id name } }"#, json!({}));
     assert_eq!(m["disease"]["id"], marfan["node"]["id"]);
 }
+
+/// Regression: MONDO maps Marfan syndrome to two Orphanet entries, "Marfan
+/// syndrome" (ORPHA:558) and "Marfan syndrome type 1" (ORPHA:284963), and only
+/// one can join it. The merge used to take the first in the file, which left
+/// ORPHA:558 a record of its own without FBN1; the entry of the same name wins.
+#[test]
+fn marfan_syndrome_is_one_record_by_orpha_mondo_and_omim() {
+    let q = r#"query($id: ID!) { disease(id: $id) { id name equivalentIds
+        genes(first: 50) { edges { node { symbol } } } } }"#;
+    let by = |id: &str| query(q, json!({ "id": id }))["disease"].clone();
+    let (orpha, mondo, omim) = (by("ORPHA:558"), by("MONDO:0007947"), by("OMIM:154700"));
+    assert_eq!(orpha["id"], mondo["id"]);
+    assert_eq!(omim["id"], mondo["id"]);
+    assert_eq!(orpha["name"], "Marfan syndrome");
+    let genes: Vec<&str> = orpha["genes"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["symbol"].as_str().unwrap())
+        .collect();
+    assert!(genes.contains(&"FBN1"), "{genes:?}");
+    // The narrower Orphanet entry stays a record of its own.
+    let type1 = by("ORPHA:284963");
+    assert_ne!(type1["id"], mondo["id"]);
+    assert_eq!(type1["name"], "Marfan syndrome type 1");
+}
