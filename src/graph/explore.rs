@@ -8,6 +8,7 @@
 use super::model::NodeId;
 use super::{KnowledgeGraph, Rel};
 use crate::curie::Curie;
+use rustc_hash::FxHashMap;
 use std::collections::{HashMap, VecDeque};
 
 /// An entity of the explorable graph.
@@ -358,14 +359,15 @@ pub fn neighborhood(
     filter: &Filter,
     limit: usize,
 ) -> Neighborhood {
-    let mut seen: HashMap<Entity, u32> = HashMap::new();
+    // Entities are small integers: FxHash, not SipHash, which took most of
+    // the time of a depth-2 neighbourhood (tens of thousands of lookups).
+    let mut seen: FxHashMap<Entity, u32> = FxHashMap::default();
     seen.insert(start, 0);
     let mut nodes = vec![(start, 0)];
     let mut crossed = Vec::new();
-    let mut queue = VecDeque::from([start]);
+    let mut queue = VecDeque::from([(start, 0)]);
     let mut truncated = false;
-    while let Some(e) = queue.pop_front() {
-        let d = seen[&e];
+    while let Some((e, d)) = queue.pop_front() {
         if d >= depth {
             continue;
         }
@@ -380,7 +382,7 @@ pub fn neighborhood(
                 }
                 slot.insert(d + 1);
                 nodes.push((o, d + 1));
-                queue.push_back(o);
+                queue.push_back((o, d + 1));
             }
             crossed.push(l);
         });
@@ -408,8 +410,9 @@ pub fn shortest_paths(
         return vec![(vec![from], Vec::new())];
     }
     // Breadth first, keeping every parent at the previous level.
-    let mut level: HashMap<Entity, u32> = HashMap::from([(from, 0)]);
-    let mut parents: HashMap<Entity, Vec<(Entity, Link)>> = HashMap::new();
+    let mut level: FxHashMap<Entity, u32> = FxHashMap::default();
+    level.insert(from, 0);
+    let mut parents: FxHashMap<Entity, Vec<(Entity, Link)>> = FxHashMap::default();
     let mut frontier = vec![from];
     let mut d = 0;
     while !frontier.is_empty() && d < max_length && !level.contains_key(&to) {
