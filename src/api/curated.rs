@@ -23,14 +23,9 @@ pub(crate) async fn facts(
     disease: NodeId,
     kinds: &[FactKind],
 ) -> Vec<(String, Fact)> {
-    let all = match ctx.data_opt::<DataLoader<CuratedLoader, HashMapCache>>() {
-        Some(loader) => match loader.load_one(disease).await {
-            Ok(Some(c)) => c,
-            Ok(None) | Err(_) => return Vec::new(),
-        },
-        None => Arc::new(DiseaseCuration::of(ctx, disease)),
-    };
-    all.facts
+    load(ctx, disease)
+        .await
+        .facts
         .iter()
         .filter(|(_, f)| kinds.contains(&f.kind()))
         .cloned()
@@ -40,13 +35,18 @@ pub(crate) async fn facts(
 /// Curators' changes to a disease's facts, oldest first (through the
 /// request's [`CuratedLoader`] like [`facts`]).
 pub(crate) async fn changes(ctx: &Context<'_>, disease: NodeId) -> Vec<Change> {
-    match ctx.data_opt::<DataLoader<CuratedLoader, HashMapCache>>() {
-        Some(loader) => match loader.load_one(disease).await {
-            Ok(Some(c)) => c.changes.clone(),
-            Ok(None) | Err(_) => Vec::new(),
-        },
-        None => DiseaseCuration::of(ctx, disease).changes,
-    }
+    load(ctx, disease).await.changes.clone()
+}
+
+/// A disease's curation through the request's loader, or read now when the
+/// request has none (a schema executed without `DocumentCache`).
+async fn load(ctx: &Context<'_>, disease: NodeId) -> Arc<DiseaseCuration> {
+    let loaded = match ctx.data_opt::<DataLoader<CuratedLoader, HashMapCache>>() {
+        // The loader answers every key and cannot fail.
+        Some(loader) => loader.load_one(disease).await.ok().flatten(),
+        None => None,
+    };
+    loaded.unwrap_or_else(|| Arc::new(DiseaseCuration::of(ctx, disease)))
 }
 
 /// A disease's curated facts as served, and the changes behind them.

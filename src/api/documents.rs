@@ -18,7 +18,7 @@ use super::RareSchema;
 use crate::config::Limits;
 use crate::release::Releases;
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, Selection};
-use async_graphql::{ErrorExtensions, Request, Response, ServerError, Variables};
+use async_graphql::{Request, Response, Variables};
 use async_graphql_value::{ConstValue, Value};
 use sha2::{Digest, Sha256};
 use std::num::NonZeroUsize;
@@ -62,17 +62,18 @@ impl DocumentCache {
         mut req: Request,
     ) -> Response {
         if let Err(e) = self.resolve_persisted(&mut req) {
-            return refused(e);
+            return e.to_response();
         }
         let doc = match self.parse(&req.query) {
             Ok(doc) => Some(doc),
             // The parser stops at 64 nested selections, before the
             // depth could be measured on the document.
             Err(async_graphql::parser::Error::RecursionLimitExceeded) => {
-                return refused(ApiError::DepthLimit {
+                return ApiError::DepthLimit {
                     depth: Cost::nesting(&req.query),
                     max: self.limits.max_depth,
-                });
+                }
+                .to_response();
             }
             Err(_) => None,
         };
@@ -81,7 +82,7 @@ impl DocumentCache {
         if let Some(doc) = doc {
             let c = Cost::measure(&doc, req.operation_name.as_deref(), &req.variables);
             if let Err(e) = c.check(&self.limits) {
-                return refused(e);
+                return e.to_response();
             }
             cost = Some(c);
             match requested_release(&doc, req.operation_name.as_deref(), &req.variables) {
@@ -94,13 +95,14 @@ impl DocumentCache {
                             .iter()
                             .map(|r| r.id.to_string())
                             .collect();
-                        return refused(ApiError::BadUserInput(format!(
+                        return ApiError::BadUserInput(format!(
                             "release {id} is not kept (kept: {})",
                             kept.join(", ")
-                        )));
+                        ))
+                        .to_response();
                     }
                 },
-                Err(e) => return refused(e),
+                Err(e) => return e.to_response(),
             }
             req.set_parsed_query(doc);
         }
@@ -233,23 +235,6 @@ const LOOKUPS: &[&str] = &[
     "isA",
     "__typename",
 ];
-
-/// A request refused as a whole, with `extensions.code`.
-fn refused(e: ApiError) -> Response {
-    Response::from_errors(vec![ServerError::new(e.to_string(), None).with_extension(e)])
-}
-
-/// Adds `extensions.code` to a request-level error.
-trait WithExtension {
-    fn with_extension(self, e: ApiError) -> Self;
-}
-
-impl WithExtension for ServerError {
-    fn with_extension(mut self, e: ApiError) -> Self {
-        self.extensions = e.extend().extensions;
-        self
-    }
-}
 
 /// The release the root fields ask for with `release:`; all of a request's
 /// root fields must agree, since a request is answered from one release.

@@ -118,6 +118,22 @@ impl ApiError {
     pub fn into_error(self) -> async_graphql::Error {
         self.extend()
     }
+
+    /// A response to a request refused as a whole: no data, this one error
+    /// with its `extensions.code`.
+    pub fn to_response(&self) -> async_graphql::Response {
+        let mut error = async_graphql::ServerError::new(self.to_string(), None);
+        error.extensions = self.extend().extensions;
+        async_graphql::Response::from_errors(vec![error])
+    }
+
+    /// The `extensions.code` of an error in a response, if it has one.
+    pub fn code_of(error: &async_graphql::ServerError) -> Option<&str> {
+        match error.extensions.as_ref()?.get("code")? {
+            async_graphql::Value::String(c) => Some(c),
+            _ => None,
+        }
+    }
 }
 
 impl From<crate::curie::CurieError> for ApiError {

@@ -208,13 +208,7 @@ impl Curation {
 
     /// The changes to facts of a disease known by any of `ids`.
     pub fn changes_for(&self, ids: &[Curie]) -> Vec<Change> {
-        self.changes
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .iter()
-            .filter(|c| ids.contains(c.fact.disease()))
-            .cloned()
-            .collect()
+        self.changes_for_each(&[ids]).pop().unwrap_or_default()
     }
 
     /// The changes of several diseases at once, each known by any of its

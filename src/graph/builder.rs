@@ -373,7 +373,7 @@ pub(super) fn build(b: SourceBundle) -> Result<KnowledgeGraph, IngestError> {
     // entries (Marfan syndrome to ORPHA:558 "Marfan syndrome" and ORPHA:284963
     // "Marfan syndrome type 1"), only one can join it, and it should be the
     // one of the same name, not the one first in the file.
-    let mut exact_primary: Vec<(&Curie, &Curie, f64)> = Vec::new();
+    let mut exact_primary: Vec<&crate::ingest::mondo::Mapping> = Vec::new();
     for (_, set) in &b.mondo_mappings {
         for m in &set.mappings {
             let exact = m.predicate == "skos:exactMatch";
@@ -387,8 +387,7 @@ pub(super) fn build(b: SourceBundle) -> Result<KnowledgeGraph, IngestError> {
                     .or_insert_with(|| m.subject_label.clone());
             }
             if exact && primary && m.subject.prefix() == Prefix::Mondo {
-                let agreement = label_agreement(&m.subject_label, &m.object_label);
-                exact_primary.push((&m.subject, &m.object, agreement));
+                exact_primary.push(m);
             } else {
                 ids.add(&m.subject, false);
                 xrefs.entry(m.subject.clone()).or_default().push(Xref {
@@ -404,10 +403,31 @@ pub(super) fn build(b: SourceBundle) -> Result<KnowledgeGraph, IngestError> {
             }
         }
     }
+    // Two mappings compete for a merge only when they share the MONDO id and
+    // the target namespace, or the target id; only those few (about a
+    // hundred of 20,000) need their labels compared, which costs ~2 us each.
+    let mut uses: HashMap<(&Curie, Prefix), u32> = HashMap::new();
+    for m in &exact_primary {
+        *uses.entry((&m.subject, m.object.prefix())).or_default() += 1;
+        *uses.entry((&m.object, Prefix::Mondo)).or_default() += 1;
+    }
+    let mut ordered: Vec<(f64, &crate::ingest::mondo::Mapping)> = exact_primary
+        .into_iter()
+        .map(|m| {
+            let competes =
+                uses[&(&m.subject, m.object.prefix())] > 1 || uses[&(&m.object, Prefix::Mondo)] > 1;
+            let agreement = if competes {
+                label_agreement(&m.subject_label, &m.object_label)
+            } else {
+                1.0
+            };
+            (agreement, m)
+        })
+        .collect();
     // Stable: mappings whose labels agree equally keep the files' order.
-    exact_primary.sort_by(|a, b| b.2.total_cmp(&a.2));
-    for (subject, object, _) in exact_primary {
-        ids.union(subject, object);
+    ordered.sort_by(|a, b| b.0.total_cmp(&a.0));
+    for (_, m) in ordered {
+        ids.union(&m.subject, &m.object);
     }
     for (code, p) in &packet_by_code {
         for x in p.external_references.0.iter().filter_map(|x| x.get()) {

@@ -12,13 +12,12 @@
 use super::rate_limit::RateInfo;
 use super::{role, AppState};
 use crate::api::{ApiError, Role};
-use async_graphql::{ErrorExtensions, ServerError};
 use async_graphql_axum::GraphQLRequest;
 use axum::body::Body;
 use axum::extract::{FromRequest, State};
 use axum::http::{header, HeaderValue, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// `POST /graphql`: JSON, or a multipart upload (a maintainer's reload).
 pub(super) async fn post(State(state): State<AppState>, req: Request<Body>) -> Response {
@@ -116,13 +115,9 @@ async fn execute(
     let started = Instant::now();
     let mut operation = gql.operation_name.clone();
     let query = gql.query.clone();
-    let queue = Duration::from_millis(state.limits.queue_timeout_ms);
-    let permit = match tokio::time::timeout(queue, state.running.clone().acquire_owned()).await {
-        Ok(Ok(p)) => p,
-        _ => {
-            state.metrics.refused(operation.as_deref(), "OVERLOADED");
-            return refusal(ApiError::Overloaded, rate);
-        }
+    let Some(permit) = state.permit().await else {
+        state.metrics.refused(operation.as_deref(), "OVERLOADED");
+        return refusal(ApiError::Overloaded, rate);
     };
     // Maintainers' requests (reloads take seconds) run without a deadline.
     let deadline = match role {
@@ -159,7 +154,7 @@ async fn execute(
             None => Some(task.await),
         }
     };
-    let mut resp = match outcome {
+    let resp = match outcome {
         Some(Ok(resp)) => resp,
         Some(Err(e)) => {
             tracing::error!("a GraphQL request failed: {e}");
@@ -181,18 +176,10 @@ async fn execute(
     state
         .metrics
         .graphql(operation.as_deref(), started.elapsed(), &resp.errors);
-    if let Some(r) = rate {
-        resp.extensions.insert("rateLimit".into(), r.to_value());
-    }
     let status = whole_refusal(&resp);
     let cacheable = etag.is_some() && resp.errors.is_empty();
     let headers = resp.http_headers.clone();
-    let mut out = (
-        status,
-        [(header::CONTENT_TYPE, "application/json")],
-        serde_json::to_vec(&resp).unwrap_or_default(),
-    )
-        .into_response();
+    let mut out = json_answer(status, resp, rate);
     out.headers_mut().extend(headers);
     if let Some(tag) = etag {
         let h = out.headers_mut();
@@ -217,55 +204,69 @@ fn whole_refusal(resp: &async_graphql::Response) -> StatusCode {
     }
     resp.errors
         .first()
-        .and_then(|e| e.extensions.as_ref())
-        .and_then(|x| match x.get("code") {
-            Some(async_graphql::Value::String(c)) => ApiError::http_status(c),
-            _ => None,
-        })
+        .and_then(ApiError::code_of)
+        .and_then(ApiError::http_status)
         .and_then(|s| StatusCode::from_u16(s).ok())
         .unwrap_or(StatusCode::OK)
+}
+
+/// A GraphQL response as JSON, with `extensions.rateLimit` when the request
+/// was charged to a budget.
+fn json_answer(
+    status: StatusCode,
+    mut resp: async_graphql::Response,
+    rate: Option<RateInfo>,
+) -> Response {
+    if let Some(r) = rate {
+        resp.extensions.insert("rateLimit".into(), r.to_value());
+    }
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        serde_json::to_vec(&resp).unwrap_or_default(),
+    )
+        .into_response()
 }
 
 /// A request refused before it ran: the GraphQL error body with its code,
 /// the status the code maps to, and `Retry-After` when retrying helps.
 pub(super) fn refusal(e: ApiError, rate: Option<RateInfo>) -> Response {
-    let (status, retry_after) = refusal_status(&e);
-    let mut error = ServerError::new(e.to_string(), None);
-    error.extensions = e.extend().extensions;
-    let mut resp = async_graphql::Response::from_errors(vec![error]);
-    if let Some(r) = rate {
-        resp.extensions.insert("rateLimit".into(), r.to_value());
-    }
-    let mut out = (
-        status,
-        [(header::CONTENT_TYPE, "application/json")],
-        serde_json::to_vec(&resp).unwrap_or_default(),
-    )
-        .into_response();
-    if let Some(s) = retry_after {
-        out.headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from(s));
-    }
-    if status == StatusCode::PAYLOAD_TOO_LARGE {
-        // The rest of the body is not read: say the connection ends here.
-        out.headers_mut()
-            .insert(header::CONNECTION, HeaderValue::from_static("close"));
-    }
-    out
+    refused(&e, json_answer(refusal_status(&e), e.to_response(), rate))
 }
 
-/// The status of a request refused with `e`, and the seconds after which a
-/// retry may succeed.
-pub(super) fn refusal_status(e: &ApiError) -> (StatusCode, Option<u64>) {
-    let status = ApiError::http_status(e.code())
+/// A request to a route other than `/graphql` refused before it ran: the
+/// plain JSON error body of those routes, with the same status and headers
+/// as [`refusal`].
+pub(super) fn plain_refusal(e: &ApiError) -> Response {
+    refused(
+        e,
+        super::sparql::error(refusal_status(e), e.code(), &e.to_string()),
+    )
+}
+
+/// The status of a request refused with `e`.
+fn refusal_status(e: &ApiError) -> StatusCode {
+    ApiError::http_status(e.code())
         .and_then(|s| StatusCode::from_u16(s).ok())
-        .unwrap_or(StatusCode::BAD_REQUEST);
+        .unwrap_or(StatusCode::BAD_REQUEST)
+}
+
+/// `out` with the headers of a refusal: `Retry-After` when a retry may
+/// succeed, and `Connection: close` when the rest of the body is not read.
+fn refused(e: &ApiError, mut out: Response) -> Response {
     let retry_after = match e {
         ApiError::RateLimited { retry_after, .. } => Some(*retry_after),
         ApiError::Overloaded | ApiError::Timeout { .. } => Some(1),
         _ => None,
     };
-    (status, retry_after)
+    let h = out.headers_mut();
+    if let Some(s) = retry_after {
+        h.insert(header::RETRY_AFTER, HeaderValue::from(s));
+    }
+    if matches!(e, ApiError::PayloadTooLarge { .. }) {
+        h.insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    out
 }
 
 /// The ETag of every GET answer while this release and these curated facts

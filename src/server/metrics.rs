@@ -170,14 +170,9 @@ impl Metrics {
             .with_label_values(&[op.as_str()])
             .observe(took.as_secs_f64());
         for e in errors {
-            let code = match e.extensions.as_ref().and_then(|x| x.get("code")) {
-                Some(async_graphql::Value::String(c)) => c.clone(),
-                // Syntax and validation errors come from the executor.
-                _ => "GRAPHQL_VALIDATION_FAILED".to_string(),
-            };
-            self.graphql_errors
-                .with_label_values(&[code.as_str()])
-                .inc();
+            // Syntax and validation errors come from the executor, uncoded.
+            let code = crate::api::ApiError::code_of(e).unwrap_or("GRAPHQL_VALIDATION_FAILED");
+            self.graphql_errors.with_label_values(&[code]).inc();
         }
     }
 

@@ -19,7 +19,6 @@ pub use crate::config::Tokens;
 use crate::config::{Config, Limits};
 use crate::release::Releases;
 pub use crate::release::StoreSlot;
-use crate::store::QueryLimits;
 use async_graphql::http::GraphiQLSource;
 use axum::response::{Html, IntoResponse};
 use axum::routing::get;
@@ -36,13 +35,25 @@ struct AppState {
     schema: RareSchema,
     documents: Arc<DocumentCache>,
     releases: Arc<Releases>,
-    sparql_limits: QueryLimits,
     limits: Arc<Limits>,
     /// Requests executing now; more wait for a permit.
     running: Arc<tokio::sync::Semaphore>,
     /// Tokens and roles (`Authorization: Bearer ...`).
     tokens: Arc<Tokens>,
     metrics: Arc<Metrics>,
+}
+
+impl AppState {
+    /// A slot to execute a request in, waiting in line at most
+    /// `queue_timeout_ms` (`None`: the server is overloaded). GraphQL and
+    /// SPARQL share the slots.
+    async fn permit(&self) -> Option<tokio::sync::OwnedSemaphorePermit> {
+        let queue = std::time::Duration::from_millis(self.limits.queue_timeout_ms);
+        tokio::time::timeout(queue, self.running.clone().acquire_owned())
+            .await
+            .ok()?
+            .ok()
+    }
 }
 
 /// The HTTP application serving `releases` through `schema`, configured by
@@ -53,7 +64,6 @@ pub fn app(schema: RareSchema, releases: Arc<Releases>, config: &Config) -> Rout
         schema,
         documents: Arc::new(DocumentCache::default().with_limits(limits.clone())),
         releases,
-        sparql_limits: limits.sparql(),
         running: Arc::new(tokio::sync::Semaphore::new(limits.concurrency())),
         limits: Arc::new(limits),
         tokens: Arc::new(config.tokens.clone()),

@@ -177,13 +177,7 @@ pub(super) async fn middleware(
             let mut resp = if graphql {
                 super::graphql::refusal(e, None)
             } else {
-                let (status, retry) = super::graphql::refusal_status(&e);
-                let mut r = super::sparql::error(status, e.code(), &e.to_string());
-                if let Some(s) = retry {
-                    r.headers_mut()
-                        .insert(axum::http::header::RETRY_AFTER, HeaderValue::from(s));
-                }
-                r
+                super::graphql::plain_refusal(&e)
             };
             if let Some(limit) = limit {
                 let h = resp.headers_mut();

@@ -101,19 +101,10 @@ async fn run(state: AppState, headers: &HeaderMap, params: Vec<(String, String)>
     };
     // SPARQL queries share the request slots with GraphQL (its own
     // `sparql_timeout_ms` bounds each one).
-    let queue = std::time::Duration::from_millis(state.limits.queue_timeout_ms);
-    let Ok(Ok(permit)) = tokio::time::timeout(queue, state.running.clone().acquire_owned()).await
-    else {
-        let mut r = error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "OVERLOADED",
-            "the server is busy; retry shortly",
-        );
-        r.headers_mut()
-            .insert(header::RETRY_AFTER, axum::http::HeaderValue::from(1));
-        return r;
+    let Some(permit) = state.permit().await else {
+        return super::graphql::plain_refusal(&crate::api::ApiError::Overloaded);
     };
-    let limits = state.sparql_limits;
+    let limits = state.limits.sparql();
     let answer = tokio::task::spawn_blocking(move || {
         let answer = store.query(&query, &limits);
         drop(permit);
