@@ -108,6 +108,21 @@ pub struct Limits {
     pub sparql_timeout_ms: u64,
     /// Most rows a SPARQL query may return.
     pub sparql_max_results: usize,
+    /// Most operations in one HTTP batch (a JSON array); each is measured
+    /// against the limits above and charged to the rate limit.
+    pub max_batch_size: usize,
+    /// graphql-ws: how long a new socket may take to send
+    /// `connection_init`, ms (closed with 4408).
+    pub ws_init_timeout_ms: u64,
+    /// graphql-ws: operations running at once on one socket (more get an
+    /// `error` message with `LIMIT_EXCEEDED`).
+    pub ws_max_operations: usize,
+    /// graphql-ws: largest message a client may send, bytes (closed with
+    /// 1009).
+    pub ws_max_message_bytes: usize,
+    /// graphql-ws: the server pings an idle socket this often, ms (0: never),
+    /// and closes it when no message came for three intervals.
+    pub ws_keepalive_ms: u64,
 }
 
 impl Default for Limits {
@@ -124,6 +139,11 @@ impl Default for Limits {
             queue_timeout_ms: 5_000,
             sparql_timeout_ms: 10_000,
             sparql_max_results: 10_000,
+            max_batch_size: 20,
+            ws_init_timeout_ms: 10_000,
+            ws_max_operations: 100,
+            ws_max_message_bytes: 1 << 20,
+            ws_keepalive_ms: 15_000,
         }
     }
 }
@@ -276,6 +296,21 @@ impl Config {
         }
         if l.request_timeout_ms < 10 {
             return bad("limits.request_timeout_ms", "must be at least 10".into());
+        }
+        if l.max_batch_size == 0 {
+            return bad("limits.max_batch_size", "must be at least 1".into());
+        }
+        if l.ws_init_timeout_ms < 10 {
+            return bad("limits.ws_init_timeout_ms", "must be at least 10".into());
+        }
+        if l.ws_max_operations == 0 {
+            return bad("limits.ws_max_operations", "must be at least 1".into());
+        }
+        if l.ws_max_message_bytes < 1024 {
+            return bad(
+                "limits.ws_max_message_bytes",
+                "must be at least 1024".into(),
+            );
         }
         if self.server.keep_releases < 2 {
             return bad("server.keep_releases", "must be at least 2".into());

@@ -22,6 +22,14 @@ pub enum CurieError {
     /// The local part does not have the shape the prefix requires.
     #[error("`{0}` is malformed: {1}")]
     BadLocal(String, &'static str),
+    /// A gene was asked for by an id of another kind (`MONDO:0019127`).
+    #[error(
+        "`{0}` is not a gene identifier (expected a symbol, HGNC:n, NCBIGene:n or ENSEMBL:ENSG...)"
+    )]
+    NotGene(String),
+    /// Not a gene symbol: the text, escaped, and why.
+    #[error("`{0}` is not a gene symbol or identifier: {1}")]
+    BadSymbol(String, &'static str),
 }
 
 /// A known identifier namespace.
@@ -100,6 +108,11 @@ impl Prefix {
                 | Prefix::Ncit
                 | Prefix::Icd10cm
         )
+    }
+
+    /// Identifier namespaces that name genes.
+    pub fn is_gene(self) -> bool {
+        matches!(self, Prefix::Hgnc | Prefix::NcbiGene | Prefix::Ensembl)
     }
 
     /// Validates and normalises the local part for this prefix.
@@ -215,6 +228,73 @@ impl fmt::Display for Curie {
     }
 }
 
+/// A gene as a client names it: one of its ids, or a symbol.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum GeneKey {
+    /// `HGNC:3603`, `NCBIGene:2200` or `ENSEMBL:ENSG00000166147`, normalised.
+    Id(Curie),
+    /// A current, previous or alias symbol, as given (trimmed).
+    Symbol(String),
+}
+
+impl GeneKey {
+    /// The longest key accepted, in characters (HGNC's longest symbol has 26).
+    pub const MAX_LEN: usize = 64;
+
+    /// Parses a gene id or symbol. Symbols are taken as they are: HGNC's
+    /// hold parentheses, brackets, apostrophes, `+`, `*` and colons
+    /// (`IGLV(VI)-25-1`, `2'-PDE`, `CYP4F-se9[6:7:8]`, `MGC:14091`), so
+    /// text with a colon is a symbol unless what precedes the colon is a
+    /// prefix this server knows. Refused: empty text, text longer than
+    /// [`Self::MAX_LEN`], control characters, whitespace inside a symbol,
+    /// a known prefix with a malformed local part, and ids of other kinds.
+    ///
+    /// ```
+    /// use rarekg::curie::GeneKey;
+    /// assert!(matches!(GeneKey::parse("hgnc:03603"), Ok(GeneKey::Id(c)) if c.as_str() == "HGNC:3603"));
+    /// assert_eq!(GeneKey::parse(" IGLV(VI)-25-1 "), Ok(GeneKey::Symbol("IGLV(VI)-25-1".into())));
+    /// assert_eq!(GeneKey::parse("CYP4F-se9[6:7:8]"), Ok(GeneKey::Symbol("CYP4F-se9[6:7:8]".into())));
+    /// assert!(GeneKey::parse("MONDO:0019127").is_err());
+    /// assert!(GeneKey::parse("not a gene").is_err());
+    /// ```
+    pub fn parse(input: &str) -> Result<GeneKey, CurieError> {
+        let s = input.trim();
+        if s.is_empty() {
+            return Err(CurieError::Empty);
+        }
+        let shown = || {
+            let mut t: String = s.chars().take(Self::MAX_LEN).collect();
+            if t.len() < s.len() {
+                t.push('…');
+            }
+            t.escape_debug().to_string()
+        };
+        if s.chars().count() > Self::MAX_LEN {
+            return Err(CurieError::BadSymbol(shown(), "longer than 64 characters"));
+        }
+        if s.chars().any(char::is_control) {
+            return Err(CurieError::BadSymbol(
+                shown(),
+                "contains a control character",
+            ));
+        }
+        match Curie::parse(s) {
+            Ok(c) if c.prefix().is_gene() => return Ok(GeneKey::Id(c)),
+            Ok(_) => return Err(CurieError::NotGene(s.to_string())),
+            Err(e @ CurieError::BadLocal(..)) => return Err(e),
+            // No prefix, or not one of ours: a symbol.
+            Err(_) => {}
+        }
+        if s.chars().any(char::is_whitespace) {
+            return Err(CurieError::BadSymbol(
+                shown(),
+                "contains whitespace, which no gene symbol has",
+            ));
+        }
+        Ok(GeneKey::Symbol(s.to_string()))
+    }
+}
+
 /// Recognises `http://purl.obolibrary.org/obo/HP_0000001` and
 /// `http://www.orpha.net/ORDO/Orphanet_732`.
 fn split_iri(s: &str) -> Option<(&str, &str)> {
@@ -275,5 +355,49 @@ mod tests {
         ] {
             assert!(Curie::parse(bad).is_err(), "{bad:?} should be rejected");
         }
+    }
+
+    #[test]
+    fn gene_symbols_are_taken_as_they_are() {
+        // Real HGNC previous and alias symbols.
+        for s in [
+            "IGLV(VI)-25-1",
+            "2'-PDE",
+            "CK2alpha'",
+            "CYP4F-se9[6:7:8]",
+            "Em:AC068896.4",
+            "MGC:14091",
+            "-",
+            "C4B_2",
+        ] {
+            assert_eq!(GeneKey::parse(s), Ok(GeneKey::Symbol(s.to_string())), "{s}");
+        }
+        assert_eq!(
+            GeneKey::parse("NCBIGene:0105259599"),
+            Ok(GeneKey::Id(Curie::parse("NCBIGene:105259599").unwrap()))
+        );
+    }
+
+    #[test]
+    fn garbage_is_not_a_gene_key() {
+        let long = "A".repeat(65);
+        for (bad, why) in [
+            ("", "empty"),
+            ("   ", "empty"),
+            ("FBN\u{7}1", "control character"),
+            ("FBN\n1", "control character"),
+            ("not a gene", "whitespace"),
+            (long.as_str(), "longer than 64"),
+            ("MONDO:0019127", "not a gene identifier"),
+            ("HGNC:abc", "malformed"),
+        ] {
+            let e = GeneKey::parse(bad).expect_err(bad).to_string();
+            assert!(e.contains(why), "{bad:?}: {e}");
+        }
+        // The message shows control characters escaped and long input cut.
+        let e = GeneKey::parse("FBN\u{1b}1").unwrap_err().to_string();
+        assert!(e.contains("FBN\\u{1b}1"), "{e}");
+        let e = GeneKey::parse(&"A".repeat(10_000)).unwrap_err().to_string();
+        assert!(e.len() < 200, "{e}");
     }
 }

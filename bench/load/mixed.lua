@@ -31,7 +31,7 @@ local DISEASE_QUERY = "query DiseasePage($id: ID!) { disease(id: $id) { id name 
 local DISEASE_IDS = { "ORPHA:732", "ORPHA:558", "ORPHA:586", "MONDO:0007947", "OMIM:160120", "ORPHA:79445" }
 
 local SEARCH_QUERY = "query Search($t: String!) { search(text: $t, first: 10) "
-  .. "{ totalCount edges { id type name score } } }"
+  .. "{ totalCount edges { entityId type name score } } }"
 local SEARCH_TERMS = {
   "polymyositis", "polymiositis", "polymyo", "marfan syndrome", "marfn",
   "cystic fibrosis", "duchene", "FBN1", "proximal muscle weakness",

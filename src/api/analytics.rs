@@ -133,18 +133,23 @@ fn resolve(
 /// A query term asked by an alt or obsolete id, and the term used.
 #[derive(SimpleObject)]
 pub struct ResolvedTerm {
+    /// The id as asked, and why it was redirected.
     redirect: Redirect,
+    /// The current term used in its place.
     term: Phenotype,
 }
 
 /// An ontology term with its information content.
 pub struct InformativeTerm(NodeId);
 
+/// An HPO term with its information content.
 #[Object]
 impl InformativeTerm {
+    /// The term.
     async fn term(&self) -> Phenotype {
         Phenotype::new(self.0)
     }
+    /// Its information content, as `Phenotype.informationContent`.
     async fn information_content(&self, ctx: &Context<'_>) -> f64 {
         kg(ctx).analytics().ic(self.0)
     }
@@ -157,8 +162,11 @@ pub struct TermSimilarity {
     method: Method,
 }
 
+/// The similarity of two terms.
 #[Object]
 impl TermSimilarity {
+    /// The similarity by the method asked: for `RESNIK` an information
+    /// content (0 or more), for the others 0 to 1; higher is more similar.
     async fn score(&self, ctx: &Context<'_>) -> f64 {
         let g = kg(ctx);
         g.analytics()
@@ -177,6 +185,7 @@ impl TermSimilarity {
 /// How one query term matched a ranked disease or gene.
 pub struct TermMatch(an::TermMatch);
 
+/// How one query term matched a ranked disease or gene.
 #[Object]
 impl TermMatch {
     /// The query term.
@@ -226,8 +235,10 @@ impl RankedEntry {
     }
 }
 
+/// One ranked disease or gene.
 #[Object]
 impl RankedEntry {
+    /// Opaque cursor; pass as `after` for the entries that follow.
     async fn cursor(&self) -> &str {
         &self.cursor
     }
@@ -235,6 +246,9 @@ impl RankedEntry {
     async fn rank(&self) -> usize {
         self.rank
     }
+    /// How well `phenotypes` match its annotations (by `method` and
+    /// `combine`), lowered for each excluded term it has; entries are
+    /// ordered by it, highest first.
     async fn score(&self) -> f64 {
         self.score
     }
@@ -274,7 +288,10 @@ pub struct RankingPage {
     total_count: usize,
     /// Query terms asked by alt or obsolete ids.
     resolved_terms: Vec<ResolvedTerm>,
+    /// Where this page lies in the ranking; pass `endCursor` as `after` for
+    /// the next.
     page_info: PageInfo,
+    /// The entries of this page, best first.
     edges: Vec<RankedEntry>,
 }
 
@@ -371,16 +388,31 @@ impl AnalyticsQuery {
     async fn rank_diseases(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The patient's HPO terms: 1 to 100 phenotypic abnormalities (under `HP:0000118`); alt and obsolete ids resolve (see `resolvedTerms`)."
+        )]
         phenotypes: Vec<ID>,
+        #[graphql(
+            desc = "HPO terms the patient does not have (at most 100); each one an entry is annotated with lowers its score."
+        )]
         excluded: Option<Vec<ID>>,
-        #[graphql(default_with = "SimilarityMethod::Resnik")] method: SimilarityMethod,
-        #[graphql(default_with = "SetCombine::FunSimAvg")] combine: SetCombine,
+        #[graphql(
+            default_with = "SimilarityMethod::Resnik",
+            desc = "The term similarity (default `RESNIK`)."
+        )]
+        method: SimilarityMethod,
+        #[graphql(
+            default_with = "SetCombine::FunSimAvg",
+            desc = "How term similarities combine into the score (default `FUN_SIM_AVG`)."
+        )]
+        combine: SetCombine,
         #[graphql(
             default = false,
             desc = "Weigh each annotation by its frequency, so rare features count less."
         )]
         weight_by_frequency: bool,
-        first: Option<i32>,
+        #[graphql(desc = "Page size: at most 500; default 20.")] first: Option<i32>,
+        #[graphql(desc = "Continue after this cursor (the previous page's `pageInfo.endCursor`).")]
         after: Option<String>,
     ) -> Result<RankingPage> {
         ranking(
@@ -403,12 +435,31 @@ impl AnalyticsQuery {
     async fn rank_genes(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The patient's HPO terms: 1 to 100 phenotypic abnormalities (under `HP:0000118`); alt and obsolete ids resolve (see `resolvedTerms`)."
+        )]
         phenotypes: Vec<ID>,
+        #[graphql(
+            desc = "HPO terms the patient does not have (at most 100); each one an entry is annotated with lowers its score."
+        )]
         excluded: Option<Vec<ID>>,
-        #[graphql(default_with = "SimilarityMethod::Resnik")] method: SimilarityMethod,
-        #[graphql(default_with = "SetCombine::FunSimAvg")] combine: SetCombine,
-        #[graphql(default = false)] weight_by_frequency: bool,
-        first: Option<i32>,
+        #[graphql(
+            default_with = "SimilarityMethod::Resnik",
+            desc = "The term similarity (default `RESNIK`)."
+        )]
+        method: SimilarityMethod,
+        #[graphql(
+            default_with = "SetCombine::FunSimAvg",
+            desc = "How term similarities combine into the score (default `FUN_SIM_AVG`)."
+        )]
+        combine: SetCombine,
+        #[graphql(
+            default = false,
+            desc = "Weigh each annotation by its frequency, so rare features count less."
+        )]
+        weight_by_frequency: bool,
+        #[graphql(desc = "Page size: at most 500; default 20.")] first: Option<i32>,
+        #[graphql(desc = "Continue after this cursor (the previous page's `pageInfo.endCursor`).")]
         after: Option<String>,
     ) -> Result<RankingPage> {
         ranking(
@@ -426,7 +477,12 @@ impl AnalyticsQuery {
     }
 
     /// Whether `term` is `ancestor` or one of its descendants.
-    async fn is_a(&self, ctx: &Context<'_>, term: ID, ancestor: ID) -> Result<bool> {
+    async fn is_a(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "An HPO term id (alt and obsolete ids resolve).")] term: ID,
+        #[graphql(desc = "The HPO term it may descend from.")] ancestor: ID,
+    ) -> Result<bool> {
         let g = kg(ctx);
         let t = one(g, &term)?;
         let a = one(g, &ancestor)?;
@@ -438,7 +494,7 @@ impl AnalyticsQuery {
     async fn common_ancestors(
         &self,
         ctx: &Context<'_>,
-        terms: Vec<ID>,
+        #[graphql(desc = "1 to 100 HPO term ids (alt and obsolete ids resolve).")] terms: Vec<ID>,
     ) -> Result<Vec<InformativeTerm>> {
         let g = kg(ctx);
         let nodes = any_terms(g, &terms)?;
@@ -453,9 +509,13 @@ impl AnalyticsQuery {
     async fn term_similarity(
         &self,
         ctx: &Context<'_>,
-        a: ID,
-        b: ID,
-        #[graphql(default_with = "SimilarityMethod::GraphIc")] method: SimilarityMethod,
+        #[graphql(desc = "An HPO term id (alt and obsolete ids resolve).")] a: ID,
+        #[graphql(desc = "The other HPO term id.")] b: ID,
+        #[graphql(
+            default_with = "SimilarityMethod::GraphIc",
+            desc = "The measure (default `GRAPH_IC`)."
+        )]
+        method: SimilarityMethod,
     ) -> Result<TermSimilarity> {
         let g = kg(ctx);
         Ok(TermSimilarity {
@@ -469,10 +529,18 @@ impl AnalyticsQuery {
     async fn set_similarity(
         &self,
         ctx: &Context<'_>,
-        a: Vec<ID>,
-        b: Vec<ID>,
-        #[graphql(default_with = "SimilarityMethod::GraphIc")] method: SimilarityMethod,
-        #[graphql(default_with = "SetCombine::FunSimAvg")] combine: SetCombine,
+        #[graphql(desc = "1 to 100 HPO term ids (alt and obsolete ids resolve).")] a: Vec<ID>,
+        #[graphql(desc = "The other set: 1 to 100 HPO term ids.")] b: Vec<ID>,
+        #[graphql(
+            default_with = "SimilarityMethod::GraphIc",
+            desc = "The term similarity (default `GRAPH_IC`)."
+        )]
+        method: SimilarityMethod,
+        #[graphql(
+            default_with = "SetCombine::FunSimAvg",
+            desc = "How term similarities combine (default `FUN_SIM_AVG`)."
+        )]
+        combine: SetCombine,
     ) -> Result<f64> {
         let g = kg(ctx);
         let (a, b) = (any_terms(g, &a)?, any_terms(g, &b)?);

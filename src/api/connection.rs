@@ -63,7 +63,9 @@ pub struct PageInfo {
 pub struct Connection<E: OutputType> {
     /// Number of items in the whole list, across all pages.
     pub total_count: usize,
+    /// Where this page lies in the list; pass `endCursor` as `after` for the next.
     pub page_info: PageInfo,
+    /// The items of this page, in the list's order.
     pub edges: Vec<E>,
 }
 

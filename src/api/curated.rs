@@ -153,11 +153,16 @@ fn seed(kg: &KnowledgeGraph, disease: NodeId, kinds: &[FactKind]) -> Vec<(String
 /// A patient organization serving the disease's patients.
 #[derive(SimpleObject)]
 pub struct PatientOrganization {
+    /// This organization's tie to this disease (its `factId`).
+    id: ID,
     /// Stable id of this fact (for corrections and retirements).
     fact_id: ID,
+    /// The organization's name, e.g. `The Myositis Association`.
     name: String,
+    /// Its web site, e.g. `https://www.myositis.org`.
     url: String,
-    /// ISO 3166-1 alpha-2 code of its seat.
+    /// ISO 3166-1 alpha-2 code of its seat, e.g. `US`; null for an
+    /// international body.
     country: Option<String>,
     /// `international`, `national` or `regional`.
     scope: String,
@@ -170,6 +175,9 @@ pub struct PatientOrganization {
 /// The disease's entry on a newborn-screening panel.
 #[derive(SimpleObject)]
 pub struct ScreeningEntry {
+    /// This screening entry of this disease (its `factId`).
+    id: ID,
+    /// Stable id of this fact (for corrections and retirements).
     fact_id: ID,
     /// e.g. `RUSP` (the US Recommended Uniform Screening Panel).
     program: String,
@@ -177,9 +185,13 @@ pub struct ScreeningEntry {
     panel: String,
     /// The condition as the panel names it.
     condition: String,
+    /// The panel's code for the condition, e.g. `PROP`; null when it has none.
     condition_code: Option<String>,
+    /// Where the panel applies, e.g. `US`.
     jurisdiction: String,
+    /// The public page stating the entry.
     source_url: String,
+    /// When the fact was checked against its source (ISO date).
     as_of: String,
 }
 
@@ -188,6 +200,7 @@ pub(crate) fn organizations(facts: &[(String, Fact)]) -> Vec<PatientOrganization
         .iter()
         .filter_map(|(id, f)| match f {
             Fact::PatientOrganization(o) => Some(PatientOrganization {
+                id: ID(id.clone()),
                 fact_id: ID(id.clone()),
                 name: o.organization.clone(),
                 url: o.url.clone(),
@@ -206,6 +219,7 @@ pub(crate) fn screening(facts: &[(String, Fact)]) -> Vec<ScreeningEntry> {
         .iter()
         .filter_map(|(id, f)| match f {
             Fact::Screening(s) => Some(ScreeningEntry {
+                id: ID(id.clone()),
                 fact_id: ID(id.clone()),
                 program: s.program.clone(),
                 panel: s.panel.clone(),
@@ -235,8 +249,14 @@ pub enum CurationAction {
 /// One recorded change.
 pub struct CurationChange(pub Change);
 
+/// One recorded change to a curated fact.
 #[Object]
 impl CurationChange {
+    /// `change:<seq>`: the change's place in the curation log, which never
+    /// reuses one.
+    async fn id(&self) -> ID {
+        ID(format!("change:{}", self.0.seq))
+    }
     /// Position in the curation log, from 1.
     async fn seq(&self) -> u64 {
         self.0.seq
@@ -249,6 +269,7 @@ impl CurationChange {
     async fn by(&self) -> &str {
         &self.0.by
     }
+    /// The curator's reason for the change.
     async fn why(&self) -> &str {
         &self.0.why
     }
@@ -256,9 +277,11 @@ impl CurationChange {
     async fn source(&self) -> &str {
         &self.0.source
     }
+    /// What the change did.
     async fn action(&self) -> CurationAction {
         self.0.action.into()
     }
+    /// The fact it changed, e.g. `organization:ORPHA:732:the-myositis-association`.
     async fn fact_id(&self) -> ID {
         ID(self.0.fact_id.clone())
     }
@@ -271,11 +294,17 @@ impl CurationChange {
 /// A patient organization's values.
 #[derive(InputObject)]
 pub struct OrganizationInput {
+    /// The organization's name.
     name: String,
+    /// Its web site (an http or https URL).
     url: String,
+    /// ISO 3166-1 alpha-2 code of its seat; omit (or leave empty) for an
+    /// international body.
     country: Option<String>,
     /// `international`, `national` or `regional`.
     scope: String,
+    /// The public page stating that it serves the disease's patients (an
+    /// http or https URL).
     source_url: String,
     /// ISO date the fact was checked against `sourceUrl`.
     as_of: String,
@@ -284,13 +313,19 @@ pub struct OrganizationInput {
 /// A screening entry's values.
 #[derive(InputObject)]
 pub struct ScreeningInput {
+    /// The screening program, e.g. `RUSP`.
     program: String,
     /// `core` or `secondary`.
     panel: String,
+    /// The condition as the panel names it.
     condition: String,
+    /// The panel's code for it, e.g. `PROP`; optional.
     condition_code: Option<String>,
+    /// Where the panel applies, e.g. `US`.
     jurisdiction: String,
+    /// The public page stating the entry (an http or https URL).
     source_url: String,
+    /// ISO date (`YYYY-MM-DD`) the fact was checked against `sourceUrl`.
     as_of: String,
 }
 
@@ -308,11 +343,18 @@ pub struct XrefInput {
 /// and `factId` for `CORRECT` and `RETIRE`.
 #[derive(InputObject)]
 pub struct CurationInput {
+    /// Add, correct or retire.
     action: CurationAction,
+    /// Any id of the disease, e.g. `ORPHA:732`; the fact's values are stored
+    /// under its canonical id.
     disease_id: ID,
+    /// The current fact to correct or retire (its `factId`); ignored for `ADD`.
     fact_id: Option<ID>,
+    /// A patient organization's values.
     organization: Option<OrganizationInput>,
+    /// A newborn-screening entry's values.
     screening: Option<ScreeningInput>,
+    /// A cross-reference's values.
     xref: Option<XrefInput>,
     /// Why the change is made.
     why: String,
@@ -403,7 +445,12 @@ impl CurationMutation {
     /// Adds, corrects or retires a curated fact of a disease (curator or
     /// maintainer token). The change is logged with who, when, why and its
     /// source, and applies to every release served from now on.
-    async fn curate(&self, ctx: &Context<'_>, input: CurationInput) -> Result<CurationChange> {
+    async fn curate(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The change: its action, the disease, the fact and why.")]
+        input: CurationInput,
+    ) -> Result<CurationChange> {
         let who = require_curator(ctx)?;
         let kg = kg(ctx);
         let id = crate::curie::Curie::parse(&input.disease_id)

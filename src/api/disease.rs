@@ -11,7 +11,7 @@ use super::provenance::{distinct_sources, Assertion, Frequency, SourceInfo, Xref
 use super::trial::{ClinicalTrialEdge, TrialCounts, TrialPhase, TrialStatus};
 use crate::graph::model::{self, AttributeKind, EdgeId, NodeId};
 use crate::graph::Rel;
-use async_graphql::{Context, Enum, Object, Result, SimpleObject};
+use async_graphql::{Context, Enum, Object, Result, SimpleObject, ID};
 use std::collections::BTreeSet;
 
 /// A rare disease, merged across Orphanet, MONDO, OMIM and DECIPHER: every
@@ -52,6 +52,7 @@ pub(crate) fn by_qualifier<'a>(
 /// A disease-level attribute: mode of inheritance, onset, clinical course.
 pub struct DiseaseAttribute<'a>(&'a model::Attribute);
 
+/// A disease-level attribute: mode of inheritance, onset, clinical course.
 #[Object]
 impl DiseaseAttribute<'_> {
     /// The label as the source states it (e.g. `Autosomal dominant inheritance`, `Adult`).
@@ -90,21 +91,29 @@ pub struct Prevalence<'a> {
 /// A synonym and its source.
 #[derive(SimpleObject)]
 pub struct DiseaseSynonym<'a> {
+    /// The synonym, e.g. `Marfan syndrome type 1`.
     text: &'a str,
+    /// The source that gives it: `Orphanet`, `MONDO` or `HPOA`.
     source: &'static str,
 }
 
+/// A rare disease, merged across Orphanet, MONDO, OMIM and DECIPHER: every
+/// identifier of the disease (`ORPHA:558`, `MONDO:0007947`, `OMIM:154700`)
+/// resolves to this one record.
 #[Object]
 impl Disease {
     /// Canonical CURIE: MONDO when the disease is in MONDO, else ORPHA, OMIM or DECIPHER.
     async fn id<'c>(&self, ctx: &Context<'c>) -> &'c str {
         kg(ctx).disease(self.0).id.as_str()
     }
-    /// Preferred name (Orphanet's label, else MONDO's, else HPOA's).
+    /// Preferred name: MONDO's label when the disease is in MONDO (first
+    /// letter capitalised, e.g. `Marfan syndrome`), else Orphanet's, else the
+    /// HPO annotations' (HPOA), else the label MONDO's mappings give, else the
+    /// id itself; `nameSource` says which source it is.
     async fn name<'c>(&self, ctx: &Context<'c>) -> &'c str {
         &kg(ctx).disease(self.0).name.value
     }
-    /// The source of the preferred name.
+    /// The source of `name`: `MONDO`, `Orphanet` or `HPOA` (as `SourceInfo.name` spells it).
     async fn name_source(&self, ctx: &Context<'_>) -> &'static str {
         kg(ctx).disease(self.0).name.source.name()
     }
@@ -161,7 +170,8 @@ impl Disease {
                         .find(|s| s.id.as_str() == x.xref && s.relation == x.relation)
                         .map_or(model::Source::Curated, |s| s.source);
                     Some(Xref {
-                        id: x.xref,
+                        id: ID(fact_id.clone()),
+                        curie: x.xref,
                         relation: x.relation,
                         source: source.name(),
                         fact_id,
@@ -176,7 +186,8 @@ impl Disease {
     async fn designations(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
+        #[graphql(desc = "Page size: at most 500; default 20.")] first: Option<i32>,
+        #[graphql(desc = "Continue after this cursor (the previous page's `pageInfo.endCursor`).")]
         after: Option<String>,
     ) -> Result<Connection<DesignationEdge>> {
         let page = PageArgs::new(first, after.as_deref()).coded()?;
@@ -194,9 +205,12 @@ impl Disease {
     async fn trials(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Only trials with one of these overall statuses (default: any).")]
         status: Option<Vec<TrialStatus>>,
+        #[graphql(desc = "Only trials having one of these among their phases (default: any).")]
         phase: Option<Vec<TrialPhase>>,
-        first: Option<i32>,
+        #[graphql(desc = "Page size: at most 500; default 20.")] first: Option<i32>,
+        #[graphql(desc = "Continue after this cursor (the previous page's `pageInfo.endCursor`).")]
         after: Option<String>,
     ) -> Result<Connection<ClinicalTrialEdge>> {
         let page = PageArgs::new(first, after.as_deref()).coded()?;
@@ -333,9 +347,14 @@ impl Disease {
     async fn phenotypes(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
+        #[graphql(desc = "Page size: at most 500; default 20.")] first: Option<i32>,
+        #[graphql(desc = "Continue after this cursor (the previous page's `pageInfo.endCursor`).")]
         after: Option<String>,
-        #[graphql(default)] qualifier: Qualifier,
+        #[graphql(
+            default,
+            desc = "Present phenotypes (default), excluded ones, or all (excluded last)."
+        )]
+        qualifier: Qualifier,
     ) -> Result<Connection<DiseasePhenotypeEdge>> {
         let page = PageArgs::new(first, after.as_deref()).coded()?;
         let edges = by_qualifier(
@@ -353,7 +372,8 @@ impl Disease {
     async fn genes(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
+        #[graphql(desc = "Page size: at most 500; default 20.")] first: Option<i32>,
+        #[graphql(desc = "Continue after this cursor (the previous page's `pageInfo.endCursor`).")]
         after: Option<String>,
     ) -> Result<Connection<DiseaseGeneEdge>> {
         let page = PageArgs::new(first, after.as_deref()).coded()?;
@@ -396,7 +416,8 @@ impl Disease {
     async fn parents(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
+        #[graphql(desc = "Page size: at most 500; default 20.")] first: Option<i32>,
+        #[graphql(desc = "Continue after this cursor (the previous page's `pageInfo.endCursor`).")]
         after: Option<String>,
     ) -> Result<Connection<DiseaseRelationEdge>> {
         relation(ctx, self.0, Rel::Parents, first, after)
@@ -405,7 +426,8 @@ impl Disease {
     async fn children(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
+        #[graphql(desc = "Page size: at most 500; default 20.")] first: Option<i32>,
+        #[graphql(desc = "Continue after this cursor (the previous page's `pageInfo.endCursor`).")]
         after: Option<String>,
     ) -> Result<Connection<DiseaseRelationEdge>> {
         relation(ctx, self.0, Rel::Children, first, after)
@@ -436,12 +458,19 @@ fn annotations(kg: &crate::graph::KnowledgeGraph, id: &crate::curie::Curie) -> A
 /// What changed in a disease's record between two releases.
 #[derive(SimpleObject)]
 pub struct DiseaseChange {
+    /// The earlier release (an `id` of `releases`).
     from_release: u64,
+    /// The later release (an `id` of `releases`).
     to_release: u64,
-    /// HP ids annotated in `toRelease` but not in `fromRelease`.
+    /// HP ids annotated in `toRelease` but not in `fromRelease` (present
+    /// annotations only), sorted.
     phenotypes_added: Vec<String>,
+    /// HP ids annotated in `fromRelease` but not in `toRelease`, sorted.
     phenotypes_removed: Vec<String>,
+    /// Gene ids (`HGNC:3603`) associated in `toRelease` but not in
+    /// `fromRelease`, sorted.
     genes_added: Vec<String>,
+    /// Gene ids associated in `fromRelease` but not in `toRelease`, sorted.
     genes_removed: Vec<String>,
 }
 
@@ -553,6 +582,7 @@ impl PhenotypeAssociationFields {
     }
 }
 
+/// A disease's phenotype annotation.
 #[Object]
 impl DiseasePhenotypeEdge {
     /// The phenotype.
@@ -618,6 +648,7 @@ pub struct DiseaseGeneEdge {
     pub disease: NodeId,
 }
 
+/// A disease's gene association.
 #[Object]
 impl DiseaseGeneEdge {
     /// The gene.
@@ -640,6 +671,7 @@ pub struct DiseaseRelationEdge {
     pub from: NodeId,
 }
 
+/// A classification link between two diseases.
 #[Object]
 impl DiseaseRelationEdge {
     /// Opaque cursor; pass as `after` to continue after this edge.
@@ -665,12 +697,14 @@ pub struct DiseaseEdge {
     pub node: NodeId,
 }
 
+/// A disease in a list.
 #[Object]
 impl DiseaseEdge {
     /// Opaque cursor; pass as `after` to continue after this edge.
     async fn cursor(&self) -> &str {
         &self.cursor
     }
+    /// The disease.
     async fn node(&self) -> Disease {
         Disease(self.node)
     }

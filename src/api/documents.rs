@@ -59,31 +59,69 @@ impl DocumentCache {
         &self,
         schema: &RareSchema,
         releases: &Arc<Releases>,
-        mut req: Request,
+        req: Request,
     ) -> Response {
-        if let Err(e) = self.resolve_persisted(&mut req) {
-            return e.to_response();
-        }
+        let (req, cost, parsed) = match self.prepare(releases, req) {
+            Ok(p) => p,
+            Err(resp) => return *resp,
+        };
+        let mut resp = schema.execute(req).await;
+        self.finish(&mut resp, cost.as_ref(), parsed);
+        resp
+    }
+
+    /// The stream of answers to a subscription (or the one answer to a
+    /// query or mutation), measured and pinned like [`execute`](Self::execute).
+    pub fn execute_stream(
+        self: &Arc<Self>,
+        schema: &RareSchema,
+        releases: &Arc<Releases>,
+        req: Request,
+    ) -> futures_util::stream::BoxStream<'static, Response> {
+        use futures_util::StreamExt;
+        let (req, cost, parsed) = match self.prepare(releases, req) {
+            Ok(p) => p,
+            Err(resp) => return futures_util::stream::once(async move { *resp }).boxed(),
+        };
+        let this = self.clone();
+        schema
+            .execute_stream(req)
+            .map(move |mut resp| {
+                this.finish(&mut resp, cost.as_ref(), parsed);
+                resp
+            })
+            .boxed()
+    }
+
+    /// Resolves a persisted query, parses (or finds) the document, refuses
+    /// a request over a cost limit, and pins the release asked for: the
+    /// request ready to execute, its cost, and whether its text parsed;
+    /// or the answer refusing it.
+    fn prepare(
+        &self,
+        releases: &Arc<Releases>,
+        mut req: Request,
+    ) -> Result<(Request, Option<Cost>, bool), Box<Response>> {
+        let refuse = |e: ApiError| Box::new(e.to_response());
+        self.resolve_persisted(&mut req).map_err(refuse)?;
         let doc = match self.parse(&req.query) {
             Ok(doc) => Some(doc),
             // The parser stops at 64 nested selections, before the
             // depth could be measured on the document.
             Err(async_graphql::parser::Error::RecursionLimitExceeded) => {
-                return ApiError::DepthLimit {
+                return Err(refuse(ApiError::DepthLimit {
                     depth: Cost::nesting(&req.query),
                     max: self.limits.max_depth,
-                }
-                .to_response();
+                }));
             }
             Err(_) => None,
         };
+        let parsed = doc.is_some();
         let mut release = releases.current();
         let mut cost = None;
         if let Some(doc) = doc {
             let c = Cost::measure(&doc, req.operation_name.as_deref(), &req.variables);
-            if let Err(e) = c.check(&self.limits) {
-                return e.to_response();
-            }
+            c.check(&self.limits).map_err(refuse)?;
             cost = Some(c);
             match requested_release(&doc, req.operation_name.as_deref(), &req.variables) {
                 Ok(None) => {}
@@ -95,19 +133,26 @@ impl DocumentCache {
                             .iter()
                             .map(|r| r.id.to_string())
                             .collect();
-                        return ApiError::BadUserInput(format!(
+                        return Err(refuse(ApiError::BadUserInput(format!(
                             "release {id} is not kept (kept: {})",
                             kept.join(", ")
-                        ))
-                        .to_response();
+                        ))));
                     }
                 },
-                Err(e) => return e.to_response(),
+                Err(e) => return Err(refuse(e)),
             }
             req.set_parsed_query(doc);
         }
         let loader = super::curated::CuratedLoader::for_request(release.clone(), releases.clone());
-        let mut resp = schema.execute(req.data(release).data(loader)).await;
+        Ok((req.data(release).data(loader), cost, parsed))
+    }
+
+    /// Reports the cost in `extensions.cost`, and gives every error the
+    /// executor raised without a code one: `GRAPHQL_PARSE_FAILED` for a
+    /// syntax error, `GRAPHQL_VALIDATION_FAILED` for a document the schema
+    /// refuses, `BAD_USER_INPUT` for an argument that does not coerce, and
+    /// `INTERNAL` otherwise.
+    fn finish(&self, resp: &mut Response, cost: Option<&Cost>, parsed: bool) {
         if let Some(c) = cost {
             resp.extensions.insert(
                 "cost".into(),
@@ -120,7 +165,26 @@ impl DocumentCache {
                 .unwrap_or_default(),
             );
         }
-        resp
+        let not_executed = resp.data == ConstValue::Null;
+        for e in &mut resp.errors {
+            if ApiError::code_of(e).is_some() {
+                continue;
+            }
+            let code = if !parsed {
+                "GRAPHQL_PARSE_FAILED"
+            } else if e.path.is_empty() && not_executed {
+                "GRAPHQL_VALIDATION_FAILED"
+            } else if e.message.starts_with("Failed to parse")
+                || e.message.starts_with("Invalid value for argument")
+            {
+                "BAD_USER_INPUT"
+            } else {
+                "INTERNAL"
+            };
+            e.extensions
+                .get_or_insert_with(Default::default)
+                .set("code", code);
+        }
     }
 
     /// The parsed document of a query text, from the cache or parsed now

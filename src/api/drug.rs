@@ -11,6 +11,7 @@ use async_graphql::{Context, Enum, Object, Result, SimpleObject};
 /// A drug with orphan designations.
 pub struct Drug(pub u32);
 
+/// A drug with orphan designations, e.g. `DRUG:bosentan`.
 #[Object]
 impl Drug {
     /// `DRUG:` and the normalised generic name, e.g. `DRUG:bosentan`.
@@ -40,7 +41,8 @@ impl Drug {
     async fn trials(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
+        #[graphql(desc = "Page size: at most 500; default 20.")] first: Option<i32>,
+        #[graphql(desc = "Continue after this cursor (the previous page's `pageInfo.endCursor`).")]
         after: Option<String>,
     ) -> Result<Connection<ClinicalTrialEdge>> {
         let page = PageArgs::new(first, after.as_deref()).coded()?;
@@ -72,6 +74,8 @@ impl Designation {
     }
 }
 
+/// An orphan designation: a drug, for a use, by an agency; with the
+/// disease the entity linker found in its text.
 #[Object]
 impl Designation {
     /// `DESIGNATION:` the agency and the line of the export it was read from
@@ -79,9 +83,11 @@ impl Designation {
     async fn id(&self, ctx: &Context<'_>) -> String {
         crate::graph::explore::designation_id(kg(ctx), self.0)
     }
+    /// The designated drug.
     async fn drug(&self, ctx: &Context<'_>) -> Drug {
         Drug(self.get(ctx).drug)
     }
+    /// The agency that granted it (only FDA designations are loaded so far).
     async fn agency(&self, ctx: &Context<'_>) -> Agency {
         self.get(ctx).agency.into()
     }
@@ -97,9 +103,11 @@ impl Designation {
     async fn status<'c>(&self, ctx: &Context<'c>) -> &'c str {
         &self.get(ctx).status
     }
+    /// ISO date the designation was withdrawn or revoked; null while it stands.
     async fn withdrawn_date<'c>(&self, ctx: &Context<'c>) -> Option<&'c str> {
         self.get(ctx).withdrawn_date.as_deref()
     }
+    /// The export's `FDA Orphan Approval Status` as written; null when empty.
     async fn approval_status<'c>(&self, ctx: &Context<'c>) -> Option<&'c str> {
         self.get(ctx).approval_status.as_deref()
     }
@@ -116,9 +124,12 @@ impl Designation {
             })
             .collect()
     }
+    /// The sponsor company, e.g. `Actelion Pharmaceuticals Ltd`; null when not given.
     async fn sponsor<'c>(&self, ctx: &Context<'c>) -> Option<&'c str> {
         self.get(ctx).sponsor.as_deref()
     }
+    /// The sponsor's country as the export names it, e.g. `United States`; null
+    /// when not given.
     async fn sponsor_country<'c>(&self, ctx: &Context<'c>) -> Option<&'c str> {
         self.get(ctx).sponsor_country.as_deref()
     }
@@ -147,11 +158,14 @@ impl Designation {
 /// One marketing approval.
 #[derive(SimpleObject)]
 pub struct Approval<'a> {
+    /// The approved labeled indication, as the FDA words it; null when not given.
     labeled_indication: Option<&'a str>,
     /// ISO date.
     approval_date: Option<&'a str>,
     /// ISO date the orphan exclusivity ends.
     exclusivity_end: Option<&'a str>,
+    /// The indication the orphan exclusivity protects (the FDA states it for
+    /// approvals from 2013 on); null when not given.
     exclusivity_protected_indication: Option<&'a str>,
 }
 
@@ -184,17 +198,23 @@ impl<'a> From<&'a records::TextLink> for LinkInfo<'a> {
 /// An edge of a designation list.
 #[derive(SimpleObject)]
 pub struct DesignationEdge {
+    /// Opaque cursor; pass as `after` to continue after this edge.
     pub cursor: String,
+    /// The designation.
     pub node: Designation,
 }
 
 /// How many designations the linker placed.
 #[derive(SimpleObject)]
 pub struct DesignationStats {
+    /// Designations loaded.
     pub total: usize,
+    /// Designations placed on a disease.
     pub linked: usize,
     /// Texts naming several diseases equally well (left unlinked).
     pub ambiguous: usize,
+    /// Designations not placed on a disease (`total - linked`, the ambiguous
+    /// ones included).
     pub unlinked: usize,
     /// linked / total.
     pub share_linked: f64,

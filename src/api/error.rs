@@ -65,6 +65,12 @@ pub enum ApiError {
     /// An automatic persisted query's hash is not known (yet): send the query with it.
     #[error("PersistedQueryNotFound")]
     PersistedQueryNotFound,
+    /// The HTTP request could not be read as GraphQL (bad JSON, a
+    /// non-object `variables`, no query, a wrong content type or method);
+    /// `code` is `BAD_REQUEST`, `UNSUPPORTED_MEDIA_TYPE`, `NOT_ACCEPTABLE`
+    /// or `METHOD_NOT_ALLOWED`.
+    #[error("{message}")]
+    BadRequest { code: &'static str, message: String },
     /// A well-formed id names several records.
     #[error("`{id}` names {} records; use one of: {}", candidates.len(), candidates.join(", "))]
     AmbiguousId { id: String, candidates: Vec<String> },
@@ -94,6 +100,7 @@ impl ApiError {
             ApiError::RateLimited { .. } => "RATE_LIMITED",
             ApiError::PersistedQueryNotFound => "PERSISTED_QUERY_NOT_FOUND",
             ApiError::UnknownApiKey => "UNKNOWN_API_KEY",
+            ApiError::BadRequest { code, .. } => code,
         }
     }
 
@@ -104,8 +111,13 @@ impl ApiError {
             "DEPTH_LIMIT_EXCEEDED"
             | "ALIAS_LIMIT_EXCEEDED"
             | "PAGE_SIZE_EXCEEDED"
-            | "COMPLEXITY_LIMIT_EXCEEDED" => 400,
+            | "COMPLEXITY_LIMIT_EXCEEDED"
+            | "BAD_REQUEST" => 400,
             "UNKNOWN_API_KEY" => 401,
+            "METHOD_NOT_ALLOWED" => 405,
+            "NOT_ACCEPTABLE" => 406,
+            "UNSUPPORTED_MEDIA_TYPE" => 415,
+            "INTERNAL" => 500,
             "PAYLOAD_TOO_LARGE" => 413,
             "RATE_LIMITED" => 429,
             "OVERLOADED" => 503,

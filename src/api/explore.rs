@@ -23,9 +23,13 @@ pub const MAX_PATHS: i32 = 20;
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
 #[graphql(remote = "crate::graph::explore::EntityKind")]
 pub enum NodeType {
+    /// A disease (id: its canonical CURIE, e.g. `MONDO:0007947`).
     Disease,
+    /// An HPO term (`HP:0003701`).
     Phenotype,
+    /// A gene (`HGNC:3603`).
     Gene,
+    /// A drug (`DRUG:bosentan`).
     Drug,
     /// An orphan designation.
     Designation,
@@ -58,9 +62,15 @@ pub enum EdgeType {
 /// A node, ready to draw.
 #[derive(SimpleObject)]
 pub struct GraphNode {
-    id: String,
+    /// The entity's id. A node carries its depth in this neighbourhood or
+    /// path, so it has no `id` of its own: normalised caches keep it with
+    /// the query that drew it.
+    entity_id: String,
+    /// Its type.
     #[graphql(name = "type")]
     node_type: NodeType,
+    /// Its display name: a gene's symbol, a designation's text, a trial's
+    /// brief title (or NCT number).
     label: String,
     /// Its Biolink category.
     category: &'static str,
@@ -71,8 +81,13 @@ pub struct GraphNode {
 /// An edge, in the direction the data states.
 #[derive(SimpleObject)]
 pub struct GraphEdge {
+    /// The id of the node it starts from: the disease of `DISEASE_PHENOTYPE`,
+    /// the gene of `GENE_*`, the narrower term of `SUBCLASS_OF`, the drug of
+    /// `DRUG_DESIGNATION`, the designation or trial of the others.
     source: String,
+    /// The id of the node it points to.
     target: String,
+    /// Its type.
     #[graphql(name = "type")]
     edge_type: EdgeType,
     /// Its Biolink predicate.
@@ -81,7 +96,7 @@ pub struct GraphEdge {
 
 fn node(kg: &KnowledgeGraph, e: Entity, depth: u32) -> GraphNode {
     GraphNode {
-        id: e.id(kg),
+        entity_id: e.id(kg),
         node_type: e.kind().into(),
         label: e.label(kg).to_string(),
         category: e.kind().biolink(),
@@ -101,7 +116,9 @@ fn edge(kg: &KnowledgeGraph, l: &Link) -> GraphEdge {
 /// A neighbourhood.
 #[derive(SimpleObject)]
 pub struct Subgraph {
+    /// The start first, then the others breadth first (`depth` says how far).
     nodes: Vec<GraphNode>,
+    /// The edges the walk crossed, each once; both ends are in `nodes`.
     edges: Vec<GraphEdge>,
     /// Whether `limit` cut it short.
     truncated: bool,
@@ -112,14 +129,19 @@ pub struct Subgraph {
 pub struct GraphPath {
     /// Its number of edges.
     length: usize,
+    /// Its nodes from `from` to `to` (`depth` is the position, from 0).
     nodes: Vec<GraphNode>,
+    /// Its edges in path order, each in the data's direction (so `source`
+    /// may be the later node).
     edges: Vec<GraphEdge>,
 }
 
 /// What two diseases share.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
 pub enum RelatedBy {
+    /// Shared phenotype annotations, each weighted by its information content.
     Phenotypes,
+    /// Shared genes, each weighted by `-ln(share of diseases with the gene)`.
     Genes,
 }
 
@@ -131,8 +153,10 @@ pub struct RelatedDisease {
     by: RelatedBy,
 }
 
+/// A disease related to another, with what they share.
 #[Object]
 impl RelatedDisease {
+    /// The related disease.
     async fn disease(&self) -> Disease {
         Disease(self.disease)
     }
@@ -199,6 +223,9 @@ impl ExploreQuery {
     async fn neighborhood(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The start: a disease, HPO term or gene id (or gene symbol), `DRUG:bosentan`, `DESIGNATION:FDA-L123` or an NCT number."
+        )]
         id: ID,
         #[graphql(default = 1, desc = "1 to 3.")] depth: i32,
         #[graphql(desc = "Only these edge types (default: all).")] edge_types: Option<
@@ -227,10 +254,12 @@ impl ExploreQuery {
     async fn paths(
         &self,
         ctx: &Context<'_>,
-        from: ID,
-        to: ID,
+        #[graphql(desc = "The start, by id as for `neighborhood`.")] from: ID,
+        #[graphql(desc = "The end, by id as for `neighborhood`.")] to: ID,
         #[graphql(default = 4, desc = "1 to 6.")] max_length: i32,
+        #[graphql(desc = "Only through intermediate nodes of these types (default: any).")]
         via: Option<Vec<NodeType>>,
+        #[graphql(desc = "Only along edges of these types (default: every edge type).")]
         edge_types: Option<Vec<EdgeType>>,
         #[graphql(default = 5, desc = "At most 20.")] first: i32,
     ) -> Result<Vec<GraphPath>> {
@@ -258,8 +287,12 @@ impl ExploreQuery {
     async fn related_diseases(
         &self,
         ctx: &Context<'_>,
-        id: ID,
-        #[graphql(default_with = "RelatedBy::Phenotypes")] by: RelatedBy,
+        #[graphql(desc = "The disease, by any of its ids (`ORPHA:732`).")] id: ID,
+        #[graphql(
+            default_with = "RelatedBy::Phenotypes",
+            desc = "Relate by shared phenotypes (default) or by shared genes."
+        )]
+        by: RelatedBy,
         #[graphql(default = 10, desc = "At most 100.")] first: i32,
     ) -> Result<Vec<RelatedDisease>> {
         let g = kg(ctx);

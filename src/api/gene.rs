@@ -25,6 +25,8 @@ impl Gene {
     }
 }
 
+/// A human gene (HGNC-approved, or known to the annotation files), e.g.
+/// `FBN1` (`HGNC:3603`).
 #[Object]
 impl Gene {
     /// `HGNC:n`, or `NCBIGene:n` for a gene absent from the HGNC release.
@@ -39,6 +41,7 @@ impl Gene {
     async fn name<'c>(&self, ctx: &Context<'c>) -> Option<&'c str> {
         kg(ctx).gene(self.node).name.as_deref()
     }
+    /// HGNC id, e.g. `HGNC:3603`; null for a gene absent from the HGNC release.
     async fn hgnc_id<'c>(&self, ctx: &Context<'c>) -> Option<&'c str> {
         kg(ctx).gene(self.node).hgnc.as_ref().map(|c| c.as_str())
     }
@@ -50,6 +53,7 @@ impl Gene {
             .as_ref()
             .map(|c| c.as_str())
     }
+    /// Ensembl gene id, e.g. `ENSEMBL:ENSG00000166147`; null when HGNC gives none.
     async fn ensembl_id<'c>(&self, ctx: &Context<'c>) -> Option<&'c str> {
         kg(ctx).gene(self.node).ensembl.as_ref().map(|c| c.as_str())
     }
@@ -65,9 +69,11 @@ impl Gene {
     async fn location<'c>(&self, ctx: &Context<'c>) -> Option<&'c str> {
         kg(ctx).gene(self.node).location.as_deref()
     }
+    /// HGNC alias symbols (FBN1: `MASS`, `OCTD`, `SGS`); empty outside HGNC.
     async fn alias_symbols<'c>(&self, ctx: &Context<'c>) -> &'c [String] {
         &kg(ctx).gene(self.node).alias_symbols
     }
+    /// HGNC previous symbols (FBN1: `FBN`, `MFS1`, `WMS`); empty outside HGNC.
     async fn previous_symbols<'c>(&self, ctx: &Context<'c>) -> &'c [String] {
         &kg(ctx).gene(self.node).previous_symbols
     }
@@ -85,15 +91,35 @@ impl Gene {
             .map(SourceInfo)
             .collect()
     }
-    /// Set when the gene was looked up by a previous or alias symbol.
-    async fn redirected_from(&self) -> Option<&Redirect> {
-        self.redirect.as_ref()
+    /// How `id` leads to this gene when it is one of its previous or alias
+    /// symbols; null when `id` is one of its own ids or names another
+    /// gene. Pass the id you looked the gene up by
+    /// (`gene(id: $id) { redirectedFrom(id: $id) { from reason } }`): the
+    /// answer then depends on the gene and the argument only, so a
+    /// normalised cache keeps it right. Without `id`, the redirect of the
+    /// lookup that reached this gene, which a cache shared between lookups
+    /// cannot keep apart.
+    async fn redirected_from(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The symbol or id to explain, e.g. `MFS1`, a previous symbol of FBN1.")]
+        id: Option<async_graphql::ID>,
+    ) -> Option<Redirect> {
+        match id {
+            None => self.redirect.clone(),
+            Some(id) => super::query::find_gene(kg(ctx), &id)
+                .ok()
+                .flatten()
+                .filter(|g| g.node == self.node)
+                .and_then(|g| g.redirect),
+        }
     }
     /// Associated diseases (Orphanet, HPO genes_to_phenotype), by name.
     async fn diseases(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
+        #[graphql(desc = "Page size: at most 500; default 20.")] first: Option<i32>,
+        #[graphql(desc = "Continue after this cursor (the previous page's `pageInfo.endCursor`).")]
         after: Option<String>,
     ) -> Result<Connection<GeneDiseaseEdge>> {
         let page = PageArgs::new(first, after.as_deref()).coded()?;
@@ -106,7 +132,8 @@ impl Gene {
     async fn phenotypes(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
+        #[graphql(desc = "Page size: at most 500; default 20.")] first: Option<i32>,
+        #[graphql(desc = "Continue after this cursor (the previous page's `pageInfo.endCursor`).")]
         after: Option<String>,
     ) -> Result<Connection<GenePhenotypeEdge>> {
         let page = PageArgs::new(first, after.as_deref()).coded()?;
@@ -123,6 +150,7 @@ pub struct GeneDiseaseEdge {
     pub edge: EdgeId,
 }
 
+/// A disease associated with a gene.
 #[Object]
 impl GeneDiseaseEdge {
     /// The disease.
@@ -144,6 +172,7 @@ pub struct GenePhenotypeEdge {
     pub edge: EdgeId,
 }
 
+/// A phenotype linked to a gene.
 #[Object]
 impl GenePhenotypeEdge {
     /// The phenotype.
@@ -225,12 +254,14 @@ pub struct GeneEdge {
     pub node: NodeId,
 }
 
+/// A gene in a list.
 #[Object]
 impl GeneEdge {
     /// Opaque cursor; pass as `after` to continue after this edge.
     async fn cursor(&self) -> &str {
         &self.cursor
     }
+    /// The gene.
     async fn node(&self) -> Gene {
         Gene::new(self.node)
     }

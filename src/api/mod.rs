@@ -13,6 +13,7 @@ pub mod disease;
 pub mod documents;
 pub mod drug;
 pub mod error;
+pub mod nulls;
 pub mod explore;
 pub mod gene;
 pub mod ontology;
@@ -35,6 +36,7 @@ pub use release::{Role, SubscriptionRoot};
 
 /// The root mutation: releases (maintainers) and curated facts (curators).
 #[derive(async_graphql::MergedObject, Default)]
+#[graphql(name = "Mutation")]
 pub struct MutationRoot(release::ReleaseMutation, curated::CurationMutation);
 
 /// The schema type served.
@@ -50,6 +52,7 @@ pub fn schema(releases: Arc<Releases>, sparql_limits: crate::store::QueryLimits)
     )
     .data(releases)
     .data(sparql_limits)
+    .extension(nulls::SpecNullsFactory)
     .finish()
 }
 

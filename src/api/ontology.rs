@@ -35,6 +35,9 @@ impl From<StoreError> for ApiError {
 /// An ontology (or RDF file, or the annotation export) held in the store.
 #[derive(SimpleObject)]
 pub struct Ontology {
+    /// Its named graph, which identifies this release of it (the same as
+    /// `graph`).
+    id: ID,
     /// Short name, e.g. `HPO`.
     name: String,
     /// The release loaded.
@@ -43,6 +46,7 @@ pub struct Ontology {
     graph: String,
     /// When it was loaded (RFC 3339).
     loaded_at: String,
+    /// Triples in its named graph.
     triple_count: usize,
     /// Classes (or Biolink-categorised entities) in it.
     term_count: usize,
@@ -66,11 +70,15 @@ pub struct Axiom {
 /// A term of a loaded ontology, with everything stated about it.
 #[derive(SimpleObject)]
 pub struct OntologyTerm {
+    /// Its IRI, which identifies it (the same as `iri`).
+    id: ID,
+    /// Its IRI, e.g. `http://purl.obolibrary.org/obo/HP_0003701`.
     iri: String,
     /// The CURIE, for OBO and ORDO IRIs.
     curie: Option<String>,
     /// `rdfs:label` values.
     labels: Vec<String>,
+    /// Every triple with the term as subject, from every loaded ontology.
     axioms: Vec<Axiom>,
 }
 
@@ -85,6 +93,7 @@ impl OntologyQuery {
             .ontologies()
             .iter()
             .map(|o| Ontology {
+                id: ID(o.graph.clone()),
                 name: o.name.clone(),
                 version: o.version.clone(),
                 graph: o.graph.clone(),
@@ -99,7 +108,11 @@ impl OntologyQuery {
     /// A term by IRI (`http://purl.obolibrary.org/obo/HP_0003701`) or CURIE
     /// (`HP:0003701`, `ORPHA:732`, `MONDO:0019127`); null when no ontology
     /// states anything about it.
-    async fn ontology_term(&self, ctx: &Context<'_>, id: ID) -> Result<Option<OntologyTerm>> {
+    async fn ontology_term(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "An IRI, or a CURIE (`HP:0003701`, `ORPHA:732`).")] id: ID,
+    ) -> Result<Option<OntologyTerm>> {
         let iri = if id.starts_with("http://") || id.starts_with("https://") {
             id.to_string()
         } else {
@@ -121,6 +134,7 @@ impl OntologyQuery {
             })
             .collect();
         Ok(Some(OntologyTerm {
+            id: ID(iri.clone()),
             curie: vocab::iri_curie(&iri),
             iri,
             labels,
@@ -148,7 +162,14 @@ impl OntologyQuery {
     /// Runs a read-only SPARQL query and answers in the SPARQL 1.1 JSON results
     /// format (`{"head": ..., "results": ...}` or `{"boolean": ...}`); CONSTRUCT
     /// and DESCRIBE answer N-Triples lines in `{"triples": [...]}`.
-    async fn sparql(&self, ctx: &Context<'_>, query: String) -> Result<Json<serde_json::Value>> {
+    async fn sparql(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "A SPARQL 1.1 SELECT, ASK, CONSTRUCT or DESCRIBE query; updates are refused. Without `FROM`, the default graph is the union of every ontology's graph."
+        )]
+        query: String,
+    ) -> Result<Json<serde_json::Value>> {
         let store = store(ctx)?;
         let limits = *ctx.data_unchecked::<QueryLimits>();
         let answer = tokio::task::spawn_blocking(move || store.query(&query, &limits))

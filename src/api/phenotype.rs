@@ -51,12 +51,14 @@ impl From<RedirectReason> for RedirectKind {
 pub struct Redirect {
     /// The id or symbol as asked.
     pub from: String,
+    /// Why it was redirected.
     pub reason: RedirectKind,
 }
 
 /// An HPO synonym.
 #[derive(SimpleObject)]
 pub struct TermSynonym<'a> {
+    /// The synonym.
     text: &'a str,
     /// EXACT, BROAD, NARROW or RELATED.
     scope: &'static str,
@@ -64,15 +66,18 @@ pub struct TermSynonym<'a> {
     kind: Option<&'a str>,
 }
 
+/// An HPO term, e.g. `HP:0003701` (Proximal muscle weakness).
 #[Object]
 impl Phenotype {
     /// The HP id.
     async fn id<'c>(&self, ctx: &Context<'c>) -> &'c str {
         kg(ctx).phenotype(self.node).id.as_str()
     }
+    /// The term's label, e.g. `Proximal muscle weakness`.
     async fn name<'c>(&self, ctx: &Context<'c>) -> &'c str {
         &kg(ctx).phenotype(self.node).name
     }
+    /// HPO's textual definition; null when the term has none.
     async fn definition<'c>(&self, ctx: &Context<'c>) -> Option<&'c str> {
         kg(ctx).phenotype(self.node).definition.as_deref()
     }
@@ -80,9 +85,11 @@ impl Phenotype {
     async fn definition_references<'c>(&self, ctx: &Context<'c>) -> &'c [String] {
         &kg(ctx).phenotype(self.node).definition_refs
     }
+    /// HPO's comment on the term (usage notes); null when it has none.
     async fn comment<'c>(&self, ctx: &Context<'c>) -> Option<&'c str> {
         kg(ctx).phenotype(self.node).comment.as_deref()
     }
+    /// Synonyms, in HPO's order, with their scope and type.
     async fn synonyms<'c>(&self, ctx: &Context<'c>) -> Vec<TermSynonym<'c>> {
         use crate::ingest::obo::SynonymScope::*;
         kg(ctx)
@@ -114,6 +121,7 @@ impl Phenotype {
             .map(|c| c.as_str())
             .collect()
     }
+    /// Whether HPO marks the term obsolete (see `replacedBy` and `consider`).
     async fn is_obsolete(&self, ctx: &Context<'_>) -> bool {
         kg(ctx).phenotype(self.node).obsolete
     }
@@ -147,9 +155,29 @@ impl Phenotype {
             })
             .collect()
     }
-    /// Set when this term was looked up by an alt_id or an obsolete id.
-    async fn redirected_from(&self) -> Option<&Redirect> {
-        self.redirect.as_ref()
+    /// How `id` leads to this term when it is one of its alt_ids or an
+    /// obsolete id it replaces; null when `id` is this term's own id or
+    /// names another. Pass the id you looked the term up by
+    /// (`phenotype(id: $id) { redirectedFrom(id: $id) { from reason } }`):
+    /// the answer then depends on the term and the argument only, so a
+    /// normalised cache keeps it right. Without `id`, the redirect of the
+    /// lookup that reached this term, which a cache shared between lookups
+    /// cannot keep apart.
+    async fn redirected_from(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The id to explain, e.g. the alt_id `HP:0003432`.")] id: Option<
+            async_graphql::ID,
+        >,
+    ) -> Option<Redirect> {
+        match id {
+            None => self.redirect.clone(),
+            Some(id) => super::query::find_phenotype(kg(ctx), &id)
+                .ok()
+                .flatten()
+                .filter(|p| p.node == self.node)
+                .and_then(|p| p.redirect),
+        }
     }
     /// Direct parents (is_a).
     async fn parents(&self, ctx: &Context<'_>) -> Vec<Phenotype> {
@@ -163,7 +191,8 @@ impl Phenotype {
     async fn children(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
+        #[graphql(desc = "Page size: at most 500; default 20.")] first: Option<i32>,
+        #[graphql(desc = "Continue after this cursor (the previous page's `pageInfo.endCursor`).")]
         after: Option<String>,
     ) -> Result<Connection<PhenotypeEdge>> {
         let g = kg(ctx);
@@ -179,7 +208,8 @@ impl Phenotype {
     async fn ancestors(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
+        #[graphql(desc = "Page size: at most 500; default 20.")] first: Option<i32>,
+        #[graphql(desc = "Continue after this cursor (the previous page's `pageInfo.endCursor`).")]
         after: Option<String>,
     ) -> Result<Connection<PhenotypeEdge>> {
         let page = PageArgs::new(first, after.as_deref()).coded()?;
@@ -190,7 +220,8 @@ impl Phenotype {
     async fn descendants(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
+        #[graphql(desc = "Page size: at most 500; default 20.")] first: Option<i32>,
+        #[graphql(desc = "Continue after this cursor (the previous page's `pageInfo.endCursor`).")]
         after: Option<String>,
     ) -> Result<Connection<PhenotypeEdge>> {
         let page = PageArgs::new(first, after.as_deref()).coded()?;
@@ -203,10 +234,19 @@ impl Phenotype {
     async fn diseases(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
+        #[graphql(desc = "Page size: at most 500; default 20.")] first: Option<i32>,
+        #[graphql(desc = "Continue after this cursor (the previous page's `pageInfo.endCursor`).")]
         after: Option<String>,
-        #[graphql(default = false)] include_descendants: bool,
-        #[graphql(default)] qualifier: Qualifier,
+        #[graphql(
+            default = false,
+            desc = "Also diseases annotated with a more specific term (each disease once)."
+        )]
+        include_descendants: bool,
+        #[graphql(
+            default,
+            desc = "Present annotations (default), excluded ones, or all."
+        )]
+        qualifier: Qualifier,
     ) -> Result<Connection<PhenotypeDiseaseEdge>> {
         let page = PageArgs::new(first, after.as_deref()).coded()?;
         let g = kg(ctx);
@@ -229,11 +269,13 @@ impl Phenotype {
         seen.extend(all.into_iter().map(|(_, e)| e));
         Ok(page.apply(&seen, make))
     }
-    /// Genes linked to this term through their diseases (genes_to_phenotype).
+    /// Genes linked to this term through their diseases (genes_to_phenotype),
+    /// by symbol.
     async fn genes(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
+        #[graphql(desc = "Page size: at most 500; default 20.")] first: Option<i32>,
+        #[graphql(desc = "Continue after this cursor (the previous page's `pageInfo.endCursor`).")]
         after: Option<String>,
     ) -> Result<Connection<PhenotypeGeneEdge>> {
         let page = PageArgs::new(first, after.as_deref()).coded()?;
@@ -250,12 +292,14 @@ pub struct PhenotypeEdge {
     pub node: NodeId,
 }
 
+/// An HPO term in a list.
 #[Object]
 impl PhenotypeEdge {
     /// Opaque cursor; pass as `after` to continue after this edge.
     async fn cursor(&self) -> &str {
         &self.cursor
     }
+    /// The term.
     async fn node(&self) -> Phenotype {
         Phenotype::new(self.node)
     }
@@ -267,6 +311,7 @@ pub struct PhenotypeDiseaseEdge {
     pub edge: EdgeId,
 }
 
+/// A disease annotated with a phenotype.
 #[Object]
 impl PhenotypeDiseaseEdge {
     /// The disease.
@@ -292,6 +337,7 @@ pub struct PhenotypeGeneEdge {
     pub edge: EdgeId,
 }
 
+/// A gene linked to a phenotype.
 #[Object]
 impl PhenotypeGeneEdge {
     /// The gene.

@@ -3,11 +3,12 @@
 use super::kg;
 use super::phenotype::Phenotype;
 use crate::graph::model::{self, NodeId};
-use async_graphql::{Context, Enum, Object, SimpleObject};
+use async_graphql::{Context, Enum, Object, SimpleObject, ID};
 
 /// A data source and the release this server serves.
 pub struct SourceInfo(pub model::Source);
 
+/// A data source and the release this server serves.
 #[Object]
 impl SourceInfo {
     /// Short name, e.g. `Orphanet`.
@@ -70,10 +71,13 @@ impl<'a> Assertion<'a> {
 /// Sex to which an annotation is restricted.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 pub enum Sex {
+    /// Only males (HPOA `sex` column `MALE`).
     Male,
+    /// Only females (HPOA `sex` column `FEMALE`).
     Female,
 }
 
+/// One source's statement of an association, with its evidence.
 #[Object]
 impl Assertion<'_> {
     /// The source that asserts it.
@@ -120,6 +124,8 @@ impl Assertion<'_> {
 /// How often a feature occurs in patients.
 pub struct Frequency(pub model::Frequency);
 
+/// How often a feature occurs in patients, as one source states it: an
+/// HPO frequency term (`HP:0040282`, Frequent), `n/m` patients or a percentage.
 #[Object]
 impl Frequency {
     /// Human-readable: the frequency term's name, `n/m`, or `p%`.
@@ -167,8 +173,11 @@ impl Frequency {
 /// An identifier in another resource.
 #[derive(SimpleObject)]
 pub struct Xref {
+    /// This cross-reference of this disease (its `factId`): the same CURIE
+    /// on two diseases is two objects, so a cache never mixes them.
+    pub id: ID,
     /// The CURIE, e.g. `DOID:0080745`.
-    pub id: String,
+    pub curie: String,
     /// `exactMatch`, `hasDbXref`, or Orphanet's mapping relation (`BTNT`: the ORPHA
     /// code is broader; `NTBT`: narrower; `ND`: not decided).
     pub relation: String,

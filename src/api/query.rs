@@ -8,16 +8,19 @@ use super::gene::{Gene, GeneEdge};
 use super::kg;
 use super::phenotype::{Phenotype, PhenotypeEdge, Redirect};
 use super::provenance::SourceInfo;
-use crate::curie::{Curie, Prefix};
+use crate::curie::{Curie, GeneKey, Prefix};
 use crate::graph::model::{NodeId, Source};
 use crate::graph::{KnowledgeGraph, Lookup, Rel};
-use async_graphql::{Context, Enum, InputObject, MergedObject, Object, Result, SimpleObject, ID};
+use async_graphql::{
+    Context, Enum, ErrorExtensions, InputObject, MergedObject, Object, Result, SimpleObject, ID,
+};
 
 /// The most ids one batch lookup may ask for.
 pub const MAX_BATCH: usize = 500;
 
 /// The root query.
 #[derive(MergedObject, Default)]
+#[graphql(name = "Query")]
 pub struct QueryRoot(
     DiseaseQuery,
     PhenotypeQuery,
@@ -51,32 +54,11 @@ pub(crate) fn phenotype_curie(id: &str) -> Result<Curie, ApiError> {
     Ok(c)
 }
 
-/// Validates a gene key: a gene CURIE or a symbol.
-fn gene_key(id: &str) -> Result<String, ApiError> {
-    let id = id.trim();
-    if id.contains(':') {
-        let c = Curie::parse(id)?;
-        if !matches!(
-            c.prefix(),
-            Prefix::Hgnc | Prefix::NcbiGene | Prefix::Ensembl
-        ) {
-            return Err(ApiError::BadUserInput(format!(
-                "`{id}` is not a gene identifier (expected a symbol, HGNC:n, NCBIGene:n or ENSEMBL:ENSG...)"
-            )));
-        }
-        return Ok(c.as_str().to_string());
-    }
-    let ok = !id.is_empty()
-        && id.len() <= 64
-        && id
-            .chars()
-            .all(|ch| ch.is_ascii_alphanumeric() || "-_.@#/".contains(ch));
-    if !ok {
-        return Err(ApiError::BadUserInput(format!(
-            "`{id}` is not a gene symbol or identifier"
-        )));
-    }
-    Ok(id.to_string())
+/// Validates a gene key: a gene CURIE or a symbol, taken as it is
+/// (`IGLV(VI)-25-1`, `CYP4F-se9[6:7:8]`); empty, over-long or control
+/// characters are refused (see [`GeneKey::parse`]).
+fn gene_key(id: &str) -> Result<GeneKey, ApiError> {
+    Ok(GeneKey::parse(id)?)
 }
 
 /// Turns a lookup into an optional node, with its redirect, or an error.
@@ -117,8 +99,23 @@ pub(crate) fn find_phenotype(g: &KnowledgeGraph, id: &str) -> Result<Option<Phen
 
 pub(crate) fn find_gene(g: &KnowledgeGraph, id: &str) -> Result<Option<Gene>, ApiError> {
     let k = gene_key(id)?;
-    Ok(resolve(id, g.find_gene(&k), |n| g.gene(n).id.to_string())?
+    Ok(resolve(id, g.find_gene_key(&k), |n| g.gene(n).id.to_string())?
         .map(|(node, redirect)| Gene { node, redirect }))
+}
+
+/// A batch lookup's answer, item by item: `null` for an unknown id, and
+/// for a malformed or ambiguous one `null` with an error whose `path`
+/// names its index, so one bad id does not void the rest.
+fn per_item<T>(
+    ids: &[ID],
+    find: impl Fn(&str) -> Result<Option<T>, ApiError>,
+) -> Vec<Option<Result<T>>> {
+    ids.iter()
+        .map(|id| match find(id) {
+            Ok(found) => found.map(Ok),
+            Err(e) => Some(Err(e.extend())),
+        })
+        .collect()
 }
 
 fn check_batch(ids: &[ID]) -> Result<(), ApiError> {
@@ -135,11 +132,17 @@ fn check_batch(ids: &[ID]) -> Result<(), ApiError> {
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 #[graphql(remote = "Source")]
 pub enum SourceName {
+    /// The Human Phenotype Ontology (`hp.obo`)
     Hpo,
+    /// HPO's disease annotations (`phenotype.hpoa`)
     Hpoa,
+    /// HPO's gene-phenotype links (`genes_to_phenotype.txt`)
     GenesToPhenotype,
+    /// Orphanet (ORPHApackets)
     Orphanet,
+    /// MONDO (its rare-disease subset and mappings)
     Mondo,
+    /// HGNC's approved human genes
     Hgnc,
     /// FDA orphan designations
     Fda,
@@ -180,6 +183,9 @@ impl DiseaseQuery {
             desc = "Answer from this kept release (see `releases`) instead of the current one."
         )]
         _release: Option<u64>,
+        #[graphql(
+            desc = "Any id of the disease (`ORPHA:732`, `MONDO:0007947`, `OMIM:154700`) or a cross-reference naming one disease (GARD, DOID, MESH, UMLS, NCIT, ICD10CM)."
+        )]
         id: ID,
     ) -> Result<Option<Disease>> {
         Ok(find_disease(kg(ctx), &id).coded()?.map(Disease))
@@ -193,13 +199,11 @@ impl DiseaseQuery {
             desc = "Answer from this kept release (see `releases`) instead of the current one."
         )]
         _release: Option<u64>,
-        ids: Vec<ID>,
-    ) -> Result<Vec<Option<Disease>>> {
+        #[graphql(desc = "At most 500 disease ids, each as for `disease`.")] ids: Vec<ID>,
+    ) -> Result<Vec<Option<Result<Disease>>>> {
         check_batch(&ids).coded()?;
         let g = kg(ctx);
-        ids.iter()
-            .map(|id| Ok(find_disease(g, id).coded()?.map(Disease)))
-            .collect()
+        Ok(per_item(&ids, |id| Ok(find_disease(g, id)?.map(Disease))))
     }
     /// Diseases by name, filtered.
     async fn diseases(
@@ -210,8 +214,10 @@ impl DiseaseQuery {
             desc = "Answer from this kept release (see `releases`) instead of the current one."
         )]
         _release: Option<u64>,
+        #[graphql(desc = "Conditions every disease listed must meet (default: no filter).")]
         filter: Option<DiseaseFilter>,
-        first: Option<i32>,
+        #[graphql(desc = "Page size: at most 500; default 20.")] first: Option<i32>,
+        #[graphql(desc = "Continue after this cursor (the previous page's `pageInfo.endCursor`).")]
         after: Option<String>,
     ) -> Result<Connection<DiseaseEdge>> {
         let page = PageArgs::new(first, after.as_deref()).coded()?;
@@ -311,7 +317,7 @@ impl PhenotypeQuery {
             desc = "Answer from this kept release (see `releases`) instead of the current one."
         )]
         _release: Option<u64>,
-        id: ID,
+        #[graphql(desc = "An HP id (`HP:0003701`), alt_id or obsolete id.")] id: ID,
     ) -> Result<Option<Phenotype>> {
         find_phenotype(kg(ctx), &id).coded()
     }
@@ -324,11 +330,11 @@ impl PhenotypeQuery {
             desc = "Answer from this kept release (see `releases`) instead of the current one."
         )]
         _release: Option<u64>,
-        ids: Vec<ID>,
-    ) -> Result<Vec<Option<Phenotype>>> {
+        #[graphql(desc = "At most 500 HPO ids, each as for `phenotype`.")] ids: Vec<ID>,
+    ) -> Result<Vec<Option<Result<Phenotype>>>> {
         check_batch(&ids).coded()?;
         let g = kg(ctx);
-        ids.iter().map(|id| find_phenotype(g, id).coded()).collect()
+        Ok(per_item(&ids, |id| find_phenotype(g, id)))
     }
     /// HPO terms by name, filtered.
     async fn phenotypes(
@@ -339,8 +345,10 @@ impl PhenotypeQuery {
             desc = "Answer from this kept release (see `releases`) instead of the current one."
         )]
         _release: Option<u64>,
+        #[graphql(desc = "Conditions every term listed must meet (default: no filter).")]
         filter: Option<PhenotypeFilter>,
-        first: Option<i32>,
+        #[graphql(desc = "Page size: at most 500; default 20.")] first: Option<i32>,
+        #[graphql(desc = "Continue after this cursor (the previous page's `pageInfo.endCursor`).")]
         after: Option<String>,
     ) -> Result<Connection<PhenotypeEdge>> {
         let page = PageArgs::new(first, after.as_deref()).coded()?;
@@ -409,6 +417,9 @@ impl GeneQuery {
             desc = "Answer from this kept release (see `releases`) instead of the current one."
         )]
         _release: Option<u64>,
+        #[graphql(
+            desc = "A symbol (`FBN1`), `HGNC:3603`, `NCBIGene:2200` or `ENSEMBL:ENSG00000166147`."
+        )]
         id: ID,
     ) -> Result<Option<Gene>> {
         find_gene(kg(ctx), &id).coded()
@@ -422,11 +433,11 @@ impl GeneQuery {
             desc = "Answer from this kept release (see `releases`) instead of the current one."
         )]
         _release: Option<u64>,
-        ids: Vec<ID>,
-    ) -> Result<Vec<Option<Gene>>> {
+        #[graphql(desc = "At most 500 gene ids or symbols, each as for `gene`.")] ids: Vec<ID>,
+    ) -> Result<Vec<Option<Result<Gene>>>> {
         check_batch(&ids).coded()?;
         let g = kg(ctx);
-        ids.iter().map(|id| find_gene(g, id).coded()).collect()
+        Ok(per_item(&ids, |id| find_gene(g, id)))
     }
     /// Genes by symbol, filtered.
     async fn genes(
@@ -437,8 +448,10 @@ impl GeneQuery {
             desc = "Answer from this kept release (see `releases`) instead of the current one."
         )]
         _release: Option<u64>,
+        #[graphql(desc = "Conditions every gene listed must meet (default: no filter).")]
         filter: Option<GeneFilter>,
-        first: Option<i32>,
+        #[graphql(desc = "Page size: at most 500; default 20.")] first: Option<i32>,
+        #[graphql(desc = "Continue after this cursor (the previous page's `pageInfo.endCursor`).")]
         after: Option<String>,
     ) -> Result<Connection<GeneEdge>> {
         let page = PageArgs::new(first, after.as_deref()).coded()?;
@@ -476,13 +489,18 @@ impl GeneQuery {
 /// How many of something.
 #[derive(SimpleObject)]
 pub struct TypeCount {
+    /// The type: `Disease`, `Phenotype` or `Gene` in `entityCounts`; an edge
+    /// kind (`has_phenotype`, `gene_associated_with_disease`,
+    /// `gene_has_phenotype`, `subclass_of`) in `edgeCounts`.
     pub name: &'static str,
+    /// How many this release has.
     pub count: usize,
 }
 
 /// What this server is serving.
 pub struct Meta;
 
+/// What this server is serving.
 #[Object]
 impl Meta {
     /// The release answering this request (see `releases`).
@@ -494,7 +512,8 @@ impl Meta {
     async fn api_version(&self) -> &'static str {
         env!("CARGO_PKG_VERSION")
     }
-    /// The sources loaded, with their releases, files and licences.
+    /// Every source this server knows, with the release loaded (`unknown`
+    /// when none is), files and licences.
     async fn sources(&self) -> Vec<SourceInfo> {
         Source::ALL.into_iter().map(SourceInfo).collect()
     }
@@ -549,6 +568,9 @@ impl RecordQuery {
             desc = "Answer from this kept release (see `releases`) instead of the current one."
         )]
         _release: Option<u64>,
+        #[graphql(
+            desc = "`DRUG:bosentan` or a generic name (`Bosentan`); case and punctuation are ignored."
+        )]
         id: ID,
     ) -> Option<super::drug::Drug> {
         kg(ctx).records().drug(&id).map(super::drug::Drug)
@@ -562,7 +584,7 @@ impl RecordQuery {
             desc = "Answer from this kept release (see `releases`) instead of the current one."
         )]
         _release: Option<u64>,
-        nct_id: ID,
+        #[graphql(desc = "`NCT` and 8 digits, e.g. `NCT06472557` (case-insensitive).")] nct_id: ID,
     ) -> Result<Option<super::trial::ClinicalTrial>> {
         let id = nct_id.trim().to_ascii_uppercase();
         if !crate::ingest::ctgov::is_nct_id(&id) {
@@ -587,8 +609,12 @@ impl RecordQuery {
             desc = "Answer from this kept release (see `releases`) instead of the current one."
         )]
         _release: Option<u64>,
+        #[graphql(
+            desc = "`true`: only those placed on a disease; `false`: only the others; default: all."
+        )]
         linked: Option<bool>,
-        first: Option<i32>,
+        #[graphql(desc = "Page size: at most 500; default 20.")] first: Option<i32>,
+        #[graphql(desc = "Continue after this cursor (the previous page's `pageInfo.endCursor`).")]
         after: Option<String>,
     ) -> Result<Connection<super::drug::DesignationEdge>> {
         let page = PageArgs::new(first, after.as_deref()).coded()?;

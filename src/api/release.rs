@@ -144,6 +144,7 @@ pub enum ReloadSourceName {
 pub struct ReloadResult {
     /// Whether the new release is now served (false for a dry run).
     applied: bool,
+    /// The release built from the file (after a dry run, never served).
     release: ReleaseInfo,
 }
 
@@ -167,8 +168,8 @@ impl ReleaseQuery {
     async fn release_diff(
         &self,
         ctx: &Context<'_>,
-        from: u64,
-        to: u64,
+        #[graphql(desc = "The release to diff from (an `id` of `releases`).")] from: u64,
+        #[graphql(desc = "The release to diff to (an `id` of `releases`).")] to: u64,
     ) -> Result<Json<crate::graph::diff::OntologyDiff>> {
         let releases = ctx.data_unchecked::<Arc<Releases>>();
         let get = |id| {
@@ -197,9 +198,13 @@ impl ReleaseMutation {
     async fn reload(
         &self,
         ctx: &Context<'_>,
-        source: ReloadSourceName,
-        path: Option<String>,
+        #[graphql(desc = "The source the file is a new release of.")] source: ReloadSourceName,
+        #[graphql(desc = "A file on the server; give this or `file`.")] path: Option<String>,
+        #[graphql(desc = "An uploaded file (multipart request); give this or `path`.")]
         file: Option<Upload>,
+        #[graphql(
+            desc = "Validate and diff only, keep serving the current release (default false)."
+        )]
         dry_run: Option<bool>,
     ) -> Result<ReloadResult> {
         let who = require_maintainer(ctx)?;
@@ -233,8 +238,12 @@ impl ReleaseMutation {
     async fn reload_hpo(
         &self,
         ctx: &Context<'_>,
-        path: Option<String>,
+        #[graphql(desc = "An `hp.obo` on the server; give this or `file`.")] path: Option<String>,
+        #[graphql(desc = "An uploaded `hp.obo` (multipart request); give this or `path`.")]
         file: Option<Upload>,
+        #[graphql(
+            desc = "Validate and diff only, keep serving the current release (default false)."
+        )]
         dry_run: Option<bool>,
     ) -> Result<ReloadResult> {
         self.reload(ctx, ReloadSourceName::Hpo, path, file, dry_run)
@@ -242,7 +251,11 @@ impl ReleaseMutation {
     }
 
     /// Serves a kept earlier release again. Maintainers only.
-    async fn rollback(&self, ctx: &Context<'_>, release_id: u64) -> Result<ReleaseInfo> {
+    async fn rollback(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The kept release to serve (an `id` of `releases`).")] release_id: u64,
+    ) -> Result<ReleaseInfo> {
         let who = require_maintainer(ctx)?;
         let releases = ctx.data_unchecked::<Arc<Releases>>();
         let r = releases
@@ -297,7 +310,8 @@ pub struct ReleaseChange {
 #[derive(Default)]
 pub struct SubscriptionRoot;
 
-#[async_graphql::Subscription]
+/// Live announcements, over graphql-ws at `/graphql/ws`.
+#[async_graphql::Subscription(name = "Subscription")]
 impl SubscriptionRoot {
     /// Announces every reload and rollback (for maintainer dashboards), over
     /// graphql-ws at `/graphql/ws`.

@@ -22,11 +22,17 @@ pub const MAX_SEARCH_HITS: usize = 200;
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
 #[graphql(remote = "crate::search::Kind")]
 pub enum EntityType {
+    /// A disease.
     Disease,
+    /// An HPO term.
     Phenotype,
+    /// A gene.
     Gene,
+    /// A drug with orphan designations.
     Drug,
+    /// A clinical trial.
     Trial,
+    /// A patient organization (from the curated files).
     Organization,
 }
 
@@ -36,8 +42,12 @@ pub enum EntityType {
 pub enum MatchField {
     /// An id (or a gene symbol).
     Id,
+    /// The name: a drug's generic name, a trial's brief title.
     Name,
+    /// A synonym: a gene's approved name, alias or previous symbol, a
+    /// drug's trade name, a trial's official title.
     Synonym,
+    /// The definition (diseases and HPO terms).
     Definition,
 }
 
@@ -59,12 +69,18 @@ pub struct Organization {
     first: u32,
 }
 
+/// A patient organization, with every disease it is listed for.
 #[Object]
 impl Organization {
+    /// Its web site's URL, which identifies it (the same as `url`).
+    async fn id<'c>(&self, ctx: &Context<'c>) -> async_graphql::ID {
+        async_graphql::ID(kg(ctx).records().organizations[self.first as usize].1.url.clone())
+    }
     /// Its web site, which identifies it.
     async fn url<'c>(&self, ctx: &Context<'c>) -> &'c str {
         &kg(ctx).records().organizations[self.first as usize].1.url
     }
+    /// Its name, e.g. `The Myositis Association`.
     async fn name<'c>(&self, ctx: &Context<'c>) -> &'c str {
         &kg(ctx).records().organizations[self.first as usize]
             .1
@@ -106,7 +122,9 @@ pub enum SearchEntity {
 /// A range of characters (Unicode scalar values, from 0, end excluded).
 #[derive(SimpleObject, Debug, Clone, Copy)]
 pub struct TextRange {
+    /// Its first character.
     pub start: usize,
+    /// The character after its last.
     pub end: usize,
 }
 
@@ -116,16 +134,20 @@ pub struct SearchHit {
     hit: search::Hit,
 }
 
+/// One hit.
 #[Object]
 impl SearchHit {
     /// Pass as `after` for the hits that follow.
     async fn cursor(&self) -> &str {
         &self.cursor
     }
-    /// The entity's id (a URL for an organization).
-    async fn id(&self) -> &str {
+    /// The entity's id (a URL for an organization). A hit is not an entity:
+    /// it carries this search's score and highlights, so it has no `id` of
+    /// its own and normalised caches keep it with the query that found it.
+    async fn entity_id(&self) -> &str {
         &self.hit.id
     }
+    /// The entity's type.
     #[graphql(name = "type")]
     async fn entity_type(&self) -> EntityType {
         self.hit.kind.into()
@@ -194,8 +216,10 @@ impl SearchHit {
 /// How many entities of a type match.
 #[derive(SimpleObject)]
 pub struct TypeFacet {
+    /// The entity type.
     #[graphql(name = "type")]
     pub entity_type: EntityType,
+    /// Matching entities of that type.
     pub count: u64,
 }
 
@@ -207,7 +231,10 @@ pub struct SearchResults {
     pub total_count: usize,
     /// Matching entities by type, whatever `types` asked for.
     pub facets: Vec<TypeFacet>,
+    /// Where this page lies among the first 200 hits; pass `endCursor` as
+    /// `after` for the next.
     pub page_info: PageInfo,
+    /// The hits of this page, in search order.
     pub edges: Vec<SearchHit>,
 }
 
@@ -230,6 +257,7 @@ impl SearchQuery {
         #[graphql(desc = "At most 200 characters and 12 words.")] text: String,
         #[graphql(desc = "Only these types (default: all).")] types: Option<Vec<EntityType>>,
         #[graphql(desc = "At most 200; default 20.")] first: Option<i32>,
+        #[graphql(desc = "Continue after this cursor (the previous page's `pageInfo.endCursor`).")]
         after: Option<String>,
     ) -> Result<SearchResults> {
         let page = PageArgs::capped(first, after.as_deref(), MAX_SEARCH_HITS).coded()?;

@@ -185,9 +185,19 @@ pub(super) fn build(b: SourceBundle) -> Result<KnowledgeGraph, IngestError> {
         )
     })?;
 
-    // --- Genes: HGNC first, then genes only the annotation files know.
+    // --- Genes: HGNC first, then genes only the annotation files know. A
+    // gene is its ids (HGNC, NCBI Gene): a symbol joins two sources' records
+    // only where it names one gene and no id of the two contradicts, so the
+    // genes NCBI lists without a symbol (`-`) stay apart.
     let (_, hgnc) = &b.hgnc;
+    let mut symbols: HashMap<String, Vec<NodeId>> = HashMap::new();
     let mut alias: HashMap<String, Vec<NodeId>> = HashMap::new();
+    let mut ensembl: HashMap<Curie, Vec<NodeId>> = HashMap::new();
+    fn push(v: &mut Vec<NodeId>, n: NodeId) {
+        if !v.contains(&n) {
+            v.push(n);
+        }
+    }
     for g in &hgnc.genes {
         let n = st.graph.add_node(Node::Gene(Gene {
             id: g.hgnc.clone(),
@@ -204,34 +214,48 @@ pub(super) fn build(b: SourceBundle) -> Result<KnowledgeGraph, IngestError> {
             omim: g.omim.clone(),
             sources: vec![Source::Hgnc],
         }));
-        st.index.gene.insert(g.hgnc.as_str().to_string(), n);
-        st.index.gene.insert(g.symbol.to_ascii_uppercase(), n);
+        st.index.gene.insert(g.hgnc.clone(), n);
         if let Some(e) = &g.ncbi_gene {
-            st.index.gene.insert(e.as_str().to_string(), n);
+            st.index.gene.insert(e.clone(), n);
         }
         if let Some(e) = &g.ensembl {
-            st.index.gene.insert(e.as_str().to_string(), n);
+            push(ensembl.entry(e.clone()).or_default(), n);
         }
+        push(symbols.entry(g.symbol.to_ascii_uppercase()).or_default(), n);
         for s in g.previous_symbols.iter().chain(&g.alias_symbols) {
-            let v = alias.entry(s.to_ascii_uppercase()).or_default();
-            if !v.contains(&n) {
-                v.push(n);
-            }
+            push(alias.entry(s.to_ascii_uppercase()).or_default(), n);
         }
     }
+    // The one gene bearing `symbol` whose own id of this kind, if any, is `id`.
+    let by_symbol = |st: &Build,
+                     symbols: &HashMap<String, Vec<NodeId>>,
+                     symbol: &str,
+                     id: Option<&Curie>|
+     -> Option<NodeId> {
+        let &[n] = symbols.get(&symbol.to_ascii_uppercase())?.as_slice() else {
+            return None;
+        };
+        let Node::Gene(g) = &st.graph[n] else {
+            unreachable!()
+        };
+        let own = match id.map(Curie::prefix) {
+            Some(Prefix::NcbiGene) => g.ncbi_gene.as_ref(),
+            Some(Prefix::Hgnc) => g.hgnc.as_ref(),
+            _ => None,
+        };
+        (own.is_none() || own == id).then_some(n)
+    };
     let (g2p_path, g2p) = &b.genes_to_phenotype;
     let mut g2p_gene: Vec<NodeId> = Vec::with_capacity(g2p.len());
     for r in g2p {
-        let n = match st.index.gene.get(r.ncbi_gene.as_str()) {
+        let n = match st.index.gene.get(&r.ncbi_gene) {
             Some(&n) => n,
-            None => match st.index.gene.get(&r.symbol.to_ascii_uppercase()).copied() {
+            None => match by_symbol(&st, &symbols, &r.symbol, Some(&r.ncbi_gene)) {
                 Some(n) => {
                     if let Node::Gene(g) = &mut st.graph[n] {
-                        if g.ncbi_gene.is_none() {
-                            g.ncbi_gene = Some(r.ncbi_gene.clone());
-                        }
+                        g.ncbi_gene = Some(r.ncbi_gene.clone());
                     }
-                    st.index.gene.insert(r.ncbi_gene.as_str().to_string(), n);
+                    st.index.gene.insert(r.ncbi_gene.clone(), n);
                     n
                 }
                 None => {
@@ -250,8 +274,8 @@ pub(super) fn build(b: SourceBundle) -> Result<KnowledgeGraph, IngestError> {
                         omim: vec![],
                         sources: vec![],
                     }));
-                    st.index.gene.insert(r.ncbi_gene.as_str().to_string(), n);
-                    st.index.gene.insert(r.symbol.to_ascii_uppercase(), n);
+                    st.index.gene.insert(r.ncbi_gene.clone(), n);
+                    push(symbols.entry(r.symbol.to_ascii_uppercase()).or_default(), n);
                     st.stats.genes_outside_hgnc += 1;
                     n
                 }
@@ -275,21 +299,26 @@ pub(super) fn build(b: SourceBundle) -> Result<KnowledgeGraph, IngestError> {
                 .0
                 .iter()
                 .find(|x| x.source == "HGNC")
-                .map(|x| format!("HGNC:{}", x.reference.trim()));
-            let found = hgnc_ref
-                .as_deref()
-                .and_then(|h| st.index.gene.get(h))
-                .or_else(|| st.index.gene.get(&g.symbol.to_ascii_uppercase()))
-                .copied();
+                .and_then(|x| Curie::parse(&format!("HGNC:{}", x.reference.trim())).ok());
+            let found = match &hgnc_ref {
+                Some(h) => st.index.gene.get(h).copied(),
+                None => None,
+            }
+            .or_else(|| by_symbol(&st, &symbols, &g.symbol, hgnc_ref.as_ref()));
             let n = match found {
-                Some(n) => n,
-                None => {
-                    let id = match hgnc_ref.as_deref().map(Curie::parse) {
-                        Some(Ok(c)) => c,
-                        _ => {
-                            st.stats.unresolved_genes += 1;
-                            continue;
+                Some(n) => {
+                    if let (Some(h), Node::Gene(gn)) = (&hgnc_ref, &mut st.graph[n]) {
+                        if gn.hgnc.is_none() {
+                            gn.hgnc = Some(h.clone());
+                            st.index.gene.insert(h.clone(), n);
                         }
+                    }
+                    n
+                }
+                None => {
+                    let Some(id) = hgnc_ref else {
+                        st.stats.unresolved_genes += 1;
+                        continue;
                     };
                     let n = st.graph.add_node(Node::Gene(Gene {
                         id: id.clone(),
@@ -306,11 +335,8 @@ pub(super) fn build(b: SourceBundle) -> Result<KnowledgeGraph, IngestError> {
                         omim: vec![],
                         sources: vec![],
                     }));
-                    st.index.gene.insert(id.as_str().to_string(), n);
-                    st.index
-                        .gene
-                        .entry(g.symbol.to_ascii_uppercase())
-                        .or_insert(n);
+                    st.index.gene.insert(id, n);
+                    push(symbols.entry(g.symbol.to_ascii_uppercase()).or_default(), n);
                     st.stats.genes_outside_hgnc += 1;
                     n
                 }
@@ -323,15 +349,16 @@ pub(super) fn build(b: SourceBundle) -> Result<KnowledgeGraph, IngestError> {
             orpha_genes.push((pi, n, g.disorder_gene_association_type.clone()));
         }
     }
-    // Aliases and previous symbols resolve only where they name one gene and
-    // are not some other gene's current symbol.
-    for (k, v) in alias {
-        if let std::collections::hash_map::Entry::Vacant(slot) = st.index.gene.entry(k) {
-            if v.len() == 1 {
-                slot.insert(v[0]);
-            } else {
-                st.index.ambiguous_gene.insert(slot.into_key(), v);
-            }
+    // Previous and alias symbols resolve where they are not some gene's
+    // current symbol; one listed by several genes is ambiguous.
+    alias.retain(|k, _| !symbols.contains_key(k));
+    st.index.gene_symbol = symbols;
+    st.index.gene_alias = alias;
+    for (id, v) in ensembl {
+        if let [n] = v[..] {
+            st.index.gene.insert(id, n);
+        } else {
+            st.index.ambiguous_gene.insert(id, v);
         }
     }
     let gene_end = st.graph.node_count();
@@ -392,12 +419,7 @@ pub(super) fn build(b: SourceBundle) -> Result<KnowledgeGraph, IngestError> {
                 ids.add(&m.subject, false);
                 xrefs.entry(m.subject.clone()).or_default().push(Xref {
                     id: m.object.clone(),
-                    relation: m
-                        .predicate
-                        .rsplit(':')
-                        .next()
-                        .unwrap_or(&m.predicate)
-                        .to_string(),
+                    relation: relation_of(&m.predicate),
                     source: Source::Mondo,
                 });
             }
@@ -426,8 +448,18 @@ pub(super) fn build(b: SourceBundle) -> Result<KnowledgeGraph, IngestError> {
         .collect();
     // Stable: mappings whose labels agree equally keep the files' order.
     ordered.sort_by(|a, b| b.0.total_cmp(&a.0));
+    // An exact match that cannot join (Marfan syndrome's second Orphanet
+    // entry, ORPHA:284963, has a record of its own) stays on the MONDO
+    // record as a cross-reference with MONDO's predicate; where it has no
+    // record of its own, it resolves to the MONDO record through it.
     for (_, m) in ordered {
-        ids.union(&m.subject, &m.object);
+        if !ids.union(&m.subject, &m.object) {
+            xrefs.entry(m.subject.clone()).or_default().push(Xref {
+                id: m.object.clone(),
+                relation: relation_of(&m.predicate),
+                source: Source::Mondo,
+            });
+        }
     }
     for (code, p) in &packet_by_code {
         for x in p.external_references.0.iter().filter_map(|x| x.get()) {
@@ -948,6 +980,15 @@ fn release<'a>(
             })
             .collect(),
     }
+}
+
+/// An SSSOM predicate without its prefix: `skos:exactMatch` -> `exactMatch`.
+fn relation_of(predicate: &str) -> String {
+    predicate
+        .rsplit(':')
+        .next()
+        .unwrap_or(predicate)
+        .to_string()
 }
 
 /// Sorts keyed items (stably: the sources' order is kept within a key) into

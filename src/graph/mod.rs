@@ -153,9 +153,17 @@ pub(crate) struct Indexes {
     pub disease: HashMap<Curie, NodeId>,
     pub ambiguous_disease: HashMap<Curie, Vec<NodeId>>,
     pub phenotype: HashMap<Curie, NodeId>,
-    /// `HGNC:n`, `NCBIGene:n`, `ENSEMBL:...`, and upper-case symbols.
-    pub gene: HashMap<String, NodeId>,
-    pub ambiguous_gene: HashMap<String, Vec<NodeId>>,
+    /// Genes by id: `HGNC:n`, `NCBIGene:n`, `ENSEMBL:...`.
+    pub gene: HashMap<Curie, NodeId>,
+    /// Ids naming several genes (an Ensembl id HGNC gives two genes).
+    pub ambiguous_gene: HashMap<Curie, Vec<NodeId>>,
+    /// Upper-case current symbols and the genes bearing each: one, except
+    /// where genes of different ids share a symbol (NCBI's `-` for a gene
+    /// without one).
+    pub gene_symbol: HashMap<String, Vec<NodeId>>,
+    /// Upper-case previous and alias symbols that are no gene's current
+    /// symbol, and the genes that list each.
+    pub gene_alias: HashMap<String, Vec<NodeId>>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -468,25 +476,50 @@ impl KnowledgeGraph {
     }
 
     /// Resolves `HGNC:n`, `NCBIGene:n`, `ENSEMBL:...` or a (current, previous
-    /// or alias) symbol, case-insensitively.
+    /// or alias) symbol, case-insensitively; text that is not a gene id is
+    /// taken as a symbol (see [`GeneKey::parse`](crate::curie::GeneKey::parse)).
     pub fn find_gene(&self, key: &str) -> Lookup {
-        let k = if key.contains(':') {
-            key.to_string()
-        } else {
-            key.to_ascii_uppercase()
-        };
-        if let Some(&n) = self.index.gene.get(&k) {
-            let g = self.gene(n);
-            if !key.contains(':') && !g.symbol.eq_ignore_ascii_case(key) {
-                return Lookup::Redirected {
-                    node: n,
-                    reason: RedirectReason::PreviousSymbol,
-                };
-            }
+        match crate::curie::GeneKey::parse(key) {
+            Ok(k) => self.find_gene_key(&k),
+            Err(_) => self.find_gene_symbol(key.trim()),
+        }
+    }
+
+    /// Resolves a parsed gene id or symbol.
+    pub fn find_gene_key(&self, key: &crate::curie::GeneKey) -> Lookup {
+        match key {
+            crate::curie::GeneKey::Id(id) => self.find_gene_id(id),
+            crate::curie::GeneKey::Symbol(s) => self.find_gene_symbol(s),
+        }
+    }
+
+    /// Resolves `HGNC:n`, `NCBIGene:n` or `ENSEMBL:...`.
+    pub fn find_gene_id(&self, id: &Curie) -> Lookup {
+        if let Some(&n) = self.index.gene.get(id) {
             return Lookup::Found(n);
         }
-        match self.index.ambiguous_gene.get(&k) {
+        match self.index.ambiguous_gene.get(id) {
             Some(v) => Lookup::Ambiguous(v.clone()),
+            None => Lookup::NotFound,
+        }
+    }
+
+    /// Resolves a symbol, case-insensitively: a current symbol names its
+    /// gene; otherwise a previous or alias symbol is redirected to the gene
+    /// listing it. A symbol several genes bear, or list, is ambiguous.
+    pub fn find_gene_symbol(&self, symbol: &str) -> Lookup {
+        let k = symbol.to_ascii_uppercase();
+        match self.index.gene_symbol.get(&k).map(Vec::as_slice) {
+            Some(&[n]) => return Lookup::Found(n),
+            Some(v) => return Lookup::Ambiguous(v.to_vec()),
+            None => {}
+        }
+        match self.index.gene_alias.get(&k).map(Vec::as_slice) {
+            Some(&[n]) => Lookup::Redirected {
+                node: n,
+                reason: RedirectReason::PreviousSymbol,
+            },
+            Some(v) => Lookup::Ambiguous(v.to_vec()),
             None => Lookup::NotFound,
         }
     }

@@ -9,7 +9,8 @@
 //! or proxy revalidates with `If-None-Match` and gets 304 until a reload or
 //! a curator's change.
 
-use super::rate_limit::RateInfo;
+use super::rate_limit::{Caller, RateInfo};
+use super::request::{self, Encoding, Malformed, Media};
 use super::{role, AppState};
 use crate::api::{ApiError, Role};
 use async_graphql_axum::GraphQLRequest;
@@ -19,14 +20,18 @@ use axum::http::{header, HeaderValue, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use std::time::Instant;
 
-/// `POST /graphql`: JSON, or a multipart upload (a maintainer's reload).
+/// `POST /graphql`: one operation or a batch (a JSON array) as JSON,
+/// `application/graphql`, or a multipart upload (a maintainer's reload).
 pub(super) async fn post(State(state): State<AppState>, req: Request<Body>) -> Response {
+    let Some(media) = Media::negotiate(req.headers()) else {
+        return not_acceptable();
+    };
     let role = role(req.headers(), &state.tokens);
-    let multipart = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("multipart/"));
+    let encoding = match request::encoding(req.headers()) {
+        Ok(e) => e,
+        Err(m) => return malformed(m, media),
+    };
+    let multipart = matches!(encoding, Encoding::Multipart);
     // Files are sent by operators, with a token: without one, the small
     // limit holds whatever the content type. A wrong token still gets its
     // upload read, so that the client hears "refused" rather than a reset.
@@ -40,26 +45,50 @@ pub(super) async fn post(State(state): State<AppState>, req: Request<Body>) -> R
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > limit as u64) {
-        return refusal(ApiError::PayloadTooLarge { max: limit }, None);
+        return refusal(ApiError::PayloadTooLarge { max: limit }, None, media);
     }
     let rate = req.extensions().get::<RateInfo>().copied();
+    let caller = req.extensions().get::<Caller>().cloned();
     let (parts, body) = req.into_parts();
     let body = Body::new(http_body_util::Limited::new(body, limit));
-    let gql = match GraphQLRequest::<async_graphql_axum::rejection::GraphQLRejection>::from_request(
-        Request::from_parts(parts, body),
-        &(),
-    )
-    .await
-    {
-        Ok(r) => r.into_inner(),
-        Err(rejection) => {
-            if is_length_limit(&rejection.0) {
-                return refusal(ApiError::PayloadTooLarge { max: limit }, rate);
+    let parsed = if multipart {
+        match GraphQLRequest::<async_graphql_axum::rejection::GraphQLRejection>::from_request(
+            Request::from_parts(parts, body),
+            &(),
+        )
+        .await
+        {
+            Ok(r) => request::Body::Single(Box::new(r.into_inner())),
+            Err(rejection) => {
+                if is_length_limit(&rejection.0) {
+                    return refusal(ApiError::PayloadTooLarge { max: limit }, rate, media);
+                }
+                let m = Malformed {
+                    status: StatusCode::BAD_REQUEST,
+                    code: "BAD_REQUEST",
+                    message: format!("malformed multipart request: {}", rejection.0),
+                };
+                return malformed(m, media);
             }
-            return rejection.into_response();
+        }
+    } else {
+        let bytes = match axum::body::to_bytes(body, usize::MAX).await {
+            Ok(b) => b,
+            Err(_) => return refusal(ApiError::PayloadTooLarge { max: limit }, rate, media),
+        };
+        let read = match encoding {
+            Encoding::Graphql => request::from_graphql(&bytes),
+            _ => request::from_json(&bytes, state.limits.max_batch_size),
+        };
+        match read {
+            Ok(b) => b,
+            Err(m) => return malformed(m, media),
         }
     };
-    execute(state, role, gql, rate, None).await
+    match parsed {
+        request::Body::Single(gql) => answer(&state, role, *gql, rate, None, media).await,
+        request::Body::Batch(items) => batch(&state, role, items, rate, caller, media).await,
+    }
 }
 
 /// `GET /graphql?query=...`: a cacheable query; GraphiQL without one.
@@ -70,18 +99,20 @@ pub(super) async fn get(State(state): State<AppState>, req: Request<Body>) -> Re
     }) {
         return super::graphiql().await.into_response();
     }
-    let gql = match async_graphql::http::parse_query_string(qs) {
+    let Some(media) = Media::negotiate(req.headers()) else {
+        return not_acceptable();
+    };
+    let gql = match request::from_query_string(qs) {
         Ok(r) => r,
-        Err(e) => {
-            return refusal(ApiError::BadUserInput(e.to_string()), None);
-        }
+        Err(m) => return malformed(m, media),
     };
     if is_mutation(&state, &gql) {
-        let mut r = refusal(
-            ApiError::BadUserInput("mutations are sent with POST".into()),
-            None,
-        );
-        *r.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
+        let m = Malformed {
+            status: StatusCode::METHOD_NOT_ALLOWED,
+            code: "METHOD_NOT_ALLOWED",
+            message: "mutations are sent with POST".into(),
+        };
+        let mut r = malformed(m, media);
         r.headers_mut()
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
         return r;
@@ -100,24 +131,146 @@ pub(super) async fn get(State(state): State<AppState>, req: Request<Body>) -> Re
     }
     let role = role(req.headers(), &state.tokens);
     let rate = req.extensions().get::<RateInfo>().copied();
-    execute(state, role, gql, rate, Some(etag)).await
+    answer(&state, role, gql, rate, Some(etag), media).await
 }
 
-/// Waits for a permit, runs the request against its deadline, and turns
-/// the GraphQL response into an HTTP one.
-async fn execute(
-    state: AppState,
+/// `/graphql` with a method other than GET and POST: 405.
+pub(super) async fn other_method() -> Response {
+    let m = Malformed {
+        status: StatusCode::METHOD_NOT_ALLOWED,
+        code: "METHOD_NOT_ALLOWED",
+        message: "/graphql takes GET (queries) and POST".into(),
+    };
+    let mut r = malformed(m, Media::Json);
+    r.headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static("GET, POST"));
+    r
+}
+
+/// A request that could not be read, as a GraphQL error body.
+fn malformed(m: Malformed, media: Media) -> Response {
+    let resp = ApiError::BadRequest {
+        code: m.code,
+        message: m.message,
+    }
+    .to_response();
+    (
+        m.status,
+        [(header::CONTENT_TYPE, media.content_type())],
+        serde_json::to_vec(&response_json(&resp)).unwrap_or_default(),
+    )
+        .into_response()
+}
+
+/// 406: the client accepts no GraphQL media type.
+fn not_acceptable() -> Response {
+    malformed(
+        Malformed {
+            status: StatusCode::NOT_ACCEPTABLE,
+            code: "NOT_ACCEPTABLE",
+            message: "answers are application/graphql-response+json or application/json".into(),
+        },
+        Media::Json,
+    )
+}
+
+/// One operation, answered as HTTP.
+async fn answer(
+    state: &AppState,
     role: Role,
     gql: async_graphql::Request,
     rate: Option<RateInfo>,
     etag: Option<String>,
+    media: Media,
 ) -> Response {
+    let resp = match execute(state, role, gql).await {
+        Ok(resp) => resp,
+        Err(e) => return refusal(e, rate, media),
+    };
+    let status = status_of(&resp, media);
+    let cacheable = etag.is_some() && resp.errors.is_empty();
+    let headers = resp.http_headers.clone();
+    let mut out = json_answer(status, resp, rate, media);
+    out.headers_mut().extend(headers);
+    if let Some(tag) = etag {
+        let h = out.headers_mut();
+        if cacheable {
+            h.insert(header::ETAG, HeaderValue::from_str(&tag).unwrap());
+            h.insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=60"),
+            );
+        } else {
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        }
+    }
+    out
+}
+
+/// A batch: each operation in turn, each with its own slot, deadline and
+/// charge to the caller's budget (the first was charged with the HTTP
+/// request), answered as an array in the order sent.
+async fn batch(
+    state: &AppState,
+    role: Role,
+    items: Vec<Result<async_graphql::Request, Malformed>>,
+    mut rate: Option<RateInfo>,
+    caller: Option<Caller>,
+    media: Media,
+) -> Response {
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.into_iter().enumerate() {
+        let resp = match item {
+            Err(m) => ApiError::BadRequest {
+                code: m.code,
+                message: m.message,
+            }
+            .to_response(),
+            Ok(gql) => {
+                let charged = match (&caller, i) {
+                    (Some(c), 1..) => state.budgets.charge(c),
+                    _ => Ok(rate),
+                };
+                match charged {
+                    Err(e) => e.to_response(),
+                    Ok(info) => {
+                        rate = info.or(rate);
+                        match execute(state, role.clone(), gql).await {
+                            Ok(resp) => resp,
+                            Err(e) => e.to_response(),
+                        }
+                    }
+                }
+            }
+        };
+        out.push(response_json(&resp));
+    }
+    let mut r = (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, media.content_type())],
+        serde_json::to_vec(&out).unwrap_or_default(),
+    )
+        .into_response();
+    if let Some(info) = rate {
+        info.headers(r.headers_mut());
+    }
+    r
+}
+
+/// Waits for a slot and runs one operation against its deadline. `Err`:
+/// refused before or instead of an answer (busy, past the deadline, a
+/// failure inside).
+pub(super) async fn execute(
+    state: &AppState,
+    role: Role,
+    gql: async_graphql::Request,
+) -> Result<async_graphql::Response, ApiError> {
     let started = Instant::now();
     let mut operation = gql.operation_name.clone();
     let query = gql.query.clone();
     let Some(permit) = state.permit().await else {
         state.metrics.refused(operation.as_deref(), "OVERLOADED");
-        return refusal(ApiError::Overloaded, rate);
+        return Err(ApiError::Overloaded);
     };
     // Maintainers' requests (reloads take seconds) run without a deadline.
     let deadline = match role {
@@ -159,15 +312,13 @@ async fn execute(
         Some(Err(e)) => {
             tracing::error!("a GraphQL request failed: {e}");
             state.metrics.refused(operation.as_deref(), "INTERNAL");
-            let mut r = refusal(ApiError::Internal, rate);
-            *r.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
-            return r;
+            return Err(ApiError::Internal);
         }
         None => {
             let ms = state.limits.request_timeout_ms;
             tracing::warn!(ms, "a GraphQL request passed its deadline");
             state.metrics.refused(operation.as_deref(), "TIMEOUT");
-            return refusal(ApiError::Timeout { ms }, rate);
+            return Err(ApiError::Timeout { ms });
         }
     };
     if operation.is_none() {
@@ -176,38 +327,50 @@ async fn execute(
     state
         .metrics
         .graphql(operation.as_deref(), started.elapsed(), &resp.errors);
-    let status = whole_refusal(&resp);
-    let cacheable = etag.is_some() && resp.errors.is_empty();
-    let headers = resp.http_headers.clone();
-    let mut out = json_answer(status, resp, rate);
-    out.headers_mut().extend(headers);
-    if let Some(tag) = etag {
-        let h = out.headers_mut();
-        if cacheable {
-            h.insert(header::ETAG, HeaderValue::from_str(&tag).unwrap());
-            h.insert(
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=60"),
-            );
-        } else {
-            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(resp)
+}
+
+/// A response as the JSON a client reads: without `data` when the request
+/// was not executed (every error is a request error, with no path), as
+/// the GraphQL spec has it.
+pub(super) fn response_json(resp: &async_graphql::Response) -> serde_json::Value {
+    let mut v = serde_json::to_value(resp).unwrap_or_default();
+    if is_request_error(resp) {
+        if let Some(o) = v.as_object_mut() {
+            o.remove("data");
         }
     }
-    out
+    v
+}
+
+/// Whether `resp` answers a request that did not execute.
+pub(super) fn is_request_error(resp: &async_graphql::Response) -> bool {
+    resp.data == async_graphql::Value::Null
+        && !resp.errors.is_empty()
+        && resp.errors.iter().all(|e| e.path.is_empty())
 }
 
 /// The status of a response: the refusal's when the request was refused
-/// as a whole (no data), else 200.
-fn whole_refusal(resp: &async_graphql::Response) -> StatusCode {
+/// as a whole (no data) with a code that has one; a 400 for any other
+/// request that did not execute when the client reads
+/// `application/graphql-response+json`; else 200.
+fn status_of(resp: &async_graphql::Response, media: Media) -> StatusCode {
     if resp.data != async_graphql::Value::Null {
         return StatusCode::OK;
     }
-    resp.errors
+    let coded = resp
+        .errors
         .first()
         .and_then(ApiError::code_of)
         .and_then(ApiError::http_status)
-        .and_then(|s| StatusCode::from_u16(s).ok())
-        .unwrap_or(StatusCode::OK)
+        .and_then(|s| StatusCode::from_u16(s).ok());
+    match coded {
+        Some(s) => s,
+        None if media == Media::GraphqlResponse && is_request_error(resp) => {
+            StatusCode::BAD_REQUEST
+        }
+        None => StatusCode::OK,
+    }
 }
 
 /// A GraphQL response as JSON, with `extensions.rateLimit` when the request
@@ -216,22 +379,26 @@ fn json_answer(
     status: StatusCode,
     mut resp: async_graphql::Response,
     rate: Option<RateInfo>,
+    media: Media,
 ) -> Response {
     if let Some(r) = rate {
         resp.extensions.insert("rateLimit".into(), r.to_value());
     }
     (
         status,
-        [(header::CONTENT_TYPE, "application/json")],
-        serde_json::to_vec(&resp).unwrap_or_default(),
+        [(header::CONTENT_TYPE, media.content_type())],
+        serde_json::to_vec(&response_json(&resp)).unwrap_or_default(),
     )
         .into_response()
 }
 
 /// A request refused before it ran: the GraphQL error body with its code,
 /// the status the code maps to, and `Retry-After` when retrying helps.
-pub(super) fn refusal(e: ApiError, rate: Option<RateInfo>) -> Response {
-    refused(&e, json_answer(refusal_status(&e), e.to_response(), rate))
+pub(super) fn refusal(e: ApiError, rate: Option<RateInfo>, media: Media) -> Response {
+    refused(
+        &e,
+        json_answer(refusal_status(&e), e.to_response(), rate, media),
+    )
 }
 
 /// A request to a route other than `/graphql` refused before it ran: the

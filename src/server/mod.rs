@@ -12,7 +12,9 @@ mod graphql;
 mod health;
 mod metrics;
 mod rate_limit;
+mod request;
 mod sparql;
+mod ws;
 
 use crate::api::{DocumentCache, RareSchema, Role};
 pub use crate::config::Tokens;
@@ -41,6 +43,9 @@ struct AppState {
     /// Tokens and roles (`Authorization: Bearer ...`).
     tokens: Arc<Tokens>,
     metrics: Arc<Metrics>,
+    /// Request budgets: the middleware charges each HTTP request; batches
+    /// and graphql-ws charge each further operation.
+    budgets: Arc<rate_limit::Budgets>,
 }
 
 impl AppState {
@@ -60,6 +65,10 @@ impl AppState {
 /// `config` (limits, rate limits, API keys, tokens).
 pub fn app(schema: RareSchema, releases: Arc<Releases>, config: &Config) -> Router {
     let limits = config.limits.clone();
+    let budgets = Arc::new(rate_limit::Budgets::new(
+        &config.rate_limits,
+        &config.api_keys,
+    ));
     let state = AppState {
         schema,
         documents: Arc::new(DocumentCache::default().with_limits(limits.clone())),
@@ -68,17 +77,16 @@ pub fn app(schema: RareSchema, releases: Arc<Releases>, config: &Config) -> Rout
         limits: Arc::new(limits),
         tokens: Arc::new(config.tokens.clone()),
         metrics: Arc::new(Metrics::new()),
+        budgets: budgets.clone(),
     };
-    let budgets = Arc::new(rate_limit::Budgets::new(
-        &config.rate_limits,
-        &config.api_keys,
-    ));
     let data = Router::new()
-        .route("/graphql", get(graphql::get).post(graphql::post))
-        .route_service(
-            "/graphql/ws",
-            async_graphql_axum::GraphQLSubscription::new(state.schema.clone()),
+        .route(
+            "/graphql",
+            get(graphql::get)
+                .post(graphql::post)
+                .fallback(graphql::other_method),
         )
+        .route("/graphql/ws", get(ws::upgrade))
         .route("/sparql", get(sparql::get).post(sparql::post))
         .route("/export/{file}", get(export::export))
         .layer(axum::extract::DefaultBodyLimit::max(

@@ -55,11 +55,18 @@ impl RateInfo {
         .unwrap_or_default()
     }
 
-    fn headers(self, h: &mut HeaderMap) {
+    pub fn headers(self, h: &mut HeaderMap) {
         h.insert("ratelimit-limit", HeaderValue::from(self.limit));
         h.insert("ratelimit-remaining", HeaderValue::from(self.remaining));
         h.insert("ratelimit-reset", HeaderValue::from(self.reset));
     }
+}
+
+/// Whose budget a request is charged to: its API key, else its address.
+#[derive(Debug, Clone)]
+pub(super) struct Caller {
+    pub key: Option<String>,
+    pub addr: IpAddr,
 }
 
 /// Every budget the server keeps.
@@ -93,6 +100,12 @@ impl Budgets {
             anonymous,
             clock: DefaultClock::default(),
         }
+    }
+
+    /// Takes one more operation from `caller`'s budget (the second and
+    /// later operations of a batch, each operation over graphql-ws).
+    pub fn charge(&self, caller: &Caller) -> Result<Option<RateInfo>, ApiError> {
+        self.take(caller.key.as_deref(), caller.addr)
     }
 
     /// Takes one request from the caller's budget.
@@ -160,6 +173,7 @@ pub(super) async fn middleware(
     let graphql = req.uri().path().starts_with("/graphql");
     match budgets.take(key.as_deref(), addr) {
         Ok(info) => {
+            req.extensions_mut().insert(Caller { key, addr });
             if let Some(i) = info {
                 req.extensions_mut().insert(i);
             }
@@ -175,7 +189,7 @@ pub(super) async fn middleware(
                 _ => None,
             };
             let mut resp = if graphql {
-                super::graphql::refusal(e, None)
+                super::graphql::refusal(e, None, super::request::Media::Json)
             } else {
                 super::graphql::plain_refusal(&e)
             };

@@ -68,6 +68,23 @@ pub enum Answer {
     Graph(Vec<Triple>),
 }
 
+/// The dataset a request names with the SPARQL Protocol's `default-graph-uri`
+/// and `named-graph-uri`. Empty: the store's own, whose default graph is the
+/// union of all its named graphs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RequestDataset {
+    /// Graphs merged into the default graph.
+    pub default_graphs: Vec<NamedNode>,
+    /// The named graphs the query may see with `GRAPH`.
+    pub named_graphs: Vec<NamedNode>,
+}
+
+impl RequestDataset {
+    pub fn is_empty(&self) -> bool {
+        self.default_graphs.is_empty() && self.named_graphs.is_empty()
+    }
+}
+
 /// One ontology (or RDF file, or annotation export) held in the store.
 #[derive(Debug, Clone)]
 pub struct OntologyInfo {
@@ -311,8 +328,43 @@ impl OntologyStore {
             .collect()
     }
 
+    /// The IRIs of the named graphs the store holds, sorted.
+    pub fn named_graphs(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .store
+            .named_graphs()
+            .filter_map(|g| match g {
+                Ok(oxigraph::model::NamedOrBlankNode::NamedNode(n)) => Some(n.into_string()),
+                _ => None,
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// Whether `sparql` is a query with its own dataset (`FROM` or
+    /// `FROM NAMED`); `false` when it does not parse as a query.
+    pub fn declares_dataset(sparql: &str) -> bool {
+        SparqlEvaluator::new()
+            .parse_query(sparql)
+            .is_ok_and(|p| !p.dataset().is_default_dataset())
+    }
+
     /// Evaluates a SPARQL query within `limits`. Updates are refused.
     pub fn query(&self, sparql: &str, limits: &QueryLimits) -> Result<Answer, StoreError> {
+        self.query_in(sparql, &RequestDataset::default(), limits)
+    }
+
+    /// Evaluates a SPARQL query over `dataset` within `limits`. A non-empty
+    /// `dataset` replaces the query's own (`FROM`, `FROM NAMED`), as the
+    /// protocol says; see [`Self::declares_dataset`] to refuse the mix instead.
+    /// With only named graphs given, the default graph is empty.
+    pub fn query_in(
+        &self,
+        sparql: &str,
+        dataset: &RequestDataset,
+        limits: &QueryLimits,
+    ) -> Result<Answer, StoreError> {
         let token = CancellationToken::new();
         let mut prepared = match SparqlEvaluator::new()
             .with_cancellation_token(token.clone())
@@ -328,7 +380,23 @@ impl OntologyStore {
         };
         // Without FROM, the default graph is the union of all named graphs,
         // so a query need not know which release graph holds what.
-        if prepared.dataset().is_default_dataset() {
+        if !dataset.is_empty() {
+            let d = prepared.dataset_mut();
+            d.set_default_graph(
+                dataset
+                    .default_graphs
+                    .iter()
+                    .map(|g| g.clone().into())
+                    .collect(),
+            );
+            d.set_available_named_graphs(
+                dataset
+                    .named_graphs
+                    .iter()
+                    .map(|g| g.clone().into())
+                    .collect(),
+            );
+        } else if prepared.dataset().is_default_dataset() {
             prepared.dataset_mut().set_default_graph_as_union();
         }
         let _watchdog = Watchdog::start(token, limits.timeout);

@@ -6,7 +6,7 @@ const PAGE: &str = r#"
 query Page($id: ID!, $after: String) {
   disease(id: $id) {
     id name definition equivalentIds
-    xrefs { id relation source }
+    xrefs { id curie relation source }
     sources { name release }
     phenotypes(first: 20, after: $after) {
       totalCount

@@ -18,7 +18,7 @@ fn code(q: &str) -> Option<async_graphql::Value> {
 fn the_neighborhood_of_polymyositis_is_ready_to_draw() {
     let v = query(
         r#"{ neighborhood(id: "ORPHA:732", depth: 1) {
-               truncated nodes { id type label category depth } edges { source target type predicate } } }"#,
+               truncated nodes { id: entityId type label category depth } edges { source target type predicate } } }"#,
         json!({}),
     );
     let n = &v["neighborhood"];
@@ -57,7 +57,7 @@ fn the_shortest_path_from_a_designated_drug_to_a_gene_passes_through_its_disease
     // Omaveloxolone is designated for Friedreich ataxia, caused by FXN.
     let v = query(
         r#"{ paths(from: "DRUG:omaveloxolone", to: "FXN", maxLength: 4) {
-               length nodes { id type } edges { source target type } } }"#,
+               length nodes { id: entityId type } edges { source target type } } }"#,
         json!({}),
     );
     let paths = v["paths"].as_array().unwrap();
@@ -77,7 +77,7 @@ fn the_shortest_path_from_a_designated_drug_to_a_gene_passes_through_its_disease
     // Through the designation: drug -> designation -> disease -> gene.
     let via = query(
         r#"{ paths(from: "DRUG:omaveloxolone", to: "FXN", via: [DESIGNATION, DISEASE]) {
-               nodes { id type label } edges { type } } }"#,
+               nodes { id: entityId type label } edges { type } } }"#,
         json!({}),
     );
     let p = &via["paths"][0];
@@ -85,7 +85,7 @@ fn the_shortest_path_from_a_designated_drug_to_a_gene_passes_through_its_disease
     // A designation's id finds it again.
     let designation = p["nodes"][1]["id"].as_str().unwrap();
     let v = query(
-        r#"query($id: ID!) { neighborhood(id: $id) { nodes { id type } } }"#,
+        r#"query($id: ID!) { neighborhood(id: $id) { nodes { id: entityId type } } }"#,
         json!({ "id": designation }),
     );
     assert_eq!(v["neighborhood"]["nodes"][0]["id"], designation);

@@ -3,7 +3,9 @@
 
 mod analytics;
 mod cli;
+mod clients;
 mod common;
+mod conformance;
 mod curation;
 mod diff;
 mod disease_page;

@@ -454,3 +454,57 @@ fn trials_link_to_designated_drugs_through_their_interventions() {
         .any(|i| i["name"] == "Omaveloxolone" && i["kind"] == "DRUG"));
     assert_eq!(trial["drugs"], json!([{ "id": "DRUG:omaveloxolone" }]));
 }
+
+/// MONDO gives Marfan syndrome (MONDO:0007947) two exact Orphanet matches:
+/// ORPHA:558 joins the record; ORPHA:284963 ("Marfan syndrome type 1"), a
+/// clinical subtype with an ORPHApacket of its own, keeps its record and is
+/// listed on MONDO's with the predicate MONDO gives.
+#[test]
+fn a_second_exact_match_is_listed_on_the_mondo_record() {
+    let g = kg();
+    let id = |s: &str| rarekg::curie::Curie::parse(s).unwrap();
+    let Lookup::Found(marfan) = g.find_disease(&id("MONDO:0007947")) else {
+        panic!("MONDO:0007947 has a record")
+    };
+    let d = g.disease(marfan);
+    assert!(d.equivalent_ids.contains(&id("ORPHA:558")));
+    assert!(d.equivalent_ids.contains(&id("OMIM:154700")));
+    assert!(!d.equivalent_ids.contains(&id("ORPHA:284963")));
+    let x = d
+        .xrefs
+        .iter()
+        .find(|x| x.id == id("ORPHA:284963"))
+        .unwrap_or_else(|| panic!("ORPHA:284963 not in {:?}", d.xrefs));
+    assert_eq!(x.relation, "exactMatch");
+    assert_eq!(x.source, rarekg::graph::model::Source::Mondo);
+    // And so on the page.
+    let v = query(
+        r#"{ disease(id: "MONDO:0007947") { xrefs { relation source } xrefsAll: xrefs { factId } } }"#,
+        json!({}),
+    );
+    let page = v["disease"]["xrefs"].as_array().unwrap();
+    let facts = v["disease"]["xrefsAll"].as_array().unwrap();
+    let i = facts
+        .iter()
+        .position(|f| f["factId"].as_str().unwrap().contains("ORPHA:284963"))
+        .unwrap_or_else(|| panic!("{v}"));
+    assert_eq!(
+        page[i],
+        json!({ "relation": "exactMatch", "source": "MONDO" })
+    );
+    let own = query(
+        r#"{ disease(id: "ORPHA:284963") { id name disorderType } }"#,
+        json!({}),
+    );
+    assert_eq!(own["disease"]["id"], "ORPHA:284963");
+    assert_eq!(own["disease"]["disorderType"], "Clinical subtype");
+
+    // A second exact match without a record of its own resolves to MONDO's:
+    // OMIM:207720 (no HPOA annotation) to MONDO:0008807, whose first OMIM
+    // match, OMIM:107640, joined it.
+    let q = r#"query($id: ID!) { disease(id: $id) { id } }"#;
+    let by = |i: &str| query(q, json!({ "id": i }))["disease"]["id"].clone();
+    assert_eq!(by("MONDO:0008807"), "MONDO:0008807");
+    assert_eq!(by("OMIM:107640"), "MONDO:0008807");
+    assert_eq!(by("OMIM:207720"), "MONDO:0008807");
+}

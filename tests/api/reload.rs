@@ -145,8 +145,8 @@ async fn reload_dry_run_swap_refusal_and_rollback() {
     let v = gql(
         &app,
         None,
-        r#"{ search(text: "test-only new ter", types: [PHENOTYPE], first: 1) { edges { id } }
-             relabeled: search(text: "proximal muscle weakness relabeled", first: 1) { edges { id name } } }"#,
+        r#"{ search(text: "test-only new ter", types: [PHENOTYPE], first: 1) { edges { id: entityId } }
+             relabeled: search(text: "proximal muscle weakness relabeled", first: 1) { edges { id: entityId name } } }"#,
         json!({}),
     )
     .await;

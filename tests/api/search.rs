@@ -10,7 +10,7 @@ fn search(text: &str, types: Option<&[&str]>, first: i32) -> Value {
              search(text: $t, types: $types, first: $first) {
                totalCount facets { type count }
                pageInfo { hasNextPage endCursor }
-               edges { id type name matchedField matchedText highlighted highlights { start end }
+               edges { id: entityId type name matchedField matchedText highlighted highlights { start end }
                  entity { __typename ... on Disease { id } } } } }"#,
         json!({ "t": text, "types": types, "first": first }),
     );
@@ -127,7 +127,7 @@ fn type_filters_facets_and_pages() {
     // The next page continues where the first ended.
     let cursor = diseases["pageInfo"]["endCursor"].as_str().unwrap();
     let next = query(
-        r#"query($c: String) { search(text: "myositis", types: [DISEASE], first: 5, after: $c) { edges { id } } }"#,
+        r#"query($c: String) { search(text: "myositis", types: [DISEASE], first: 5, after: $c) { edges { id: entityId } } }"#,
         json!({ "c": cursor }),
     );
     let ten = search("myositis", Some(&["DISEASE"]), 10);
