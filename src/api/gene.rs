@@ -29,7 +29,9 @@ impl Gene {
 /// `FBN1` (`HGNC:3603`).
 #[Object]
 impl Gene {
-    /// `HGNC:n`, or `NCBIGene:n` for a gene absent from the HGNC release.
+    /// `HGNC:n` when a source gives the gene an HGNC id, else `NCBIGene:n`:
+    /// genes are keyed by these ids, never by symbol (four NCBI genes share
+    /// the symbol `-`).
     async fn id<'c>(&self, ctx: &Context<'c>) -> &'c str {
         kg(ctx).gene(self.node).id.as_str()
     }
@@ -41,7 +43,8 @@ impl Gene {
     async fn name<'c>(&self, ctx: &Context<'c>) -> Option<&'c str> {
         kg(ctx).gene(self.node).name.as_deref()
     }
-    /// HGNC id, e.g. `HGNC:3603`; null for a gene absent from the HGNC release.
+    /// HGNC id, e.g. `HGNC:3603`; null when no source gives one (a gene
+    /// outside the HGNC release may still carry the id Orphanet gives).
     async fn hgnc_id<'c>(&self, ctx: &Context<'c>) -> Option<&'c str> {
         kg(ctx).gene(self.node).hgnc.as_ref().map(|c| c.as_str())
     }

@@ -99,8 +99,10 @@ pub(crate) fn find_phenotype(g: &KnowledgeGraph, id: &str) -> Result<Option<Phen
 
 pub(crate) fn find_gene(g: &KnowledgeGraph, id: &str) -> Result<Option<Gene>, ApiError> {
     let k = gene_key(id)?;
-    Ok(resolve(id, g.find_gene_key(&k), |n| g.gene(n).id.to_string())?
-        .map(|(node, redirect)| Gene { node, redirect }))
+    Ok(
+        resolve(id, g.find_gene_key(&k), |n| g.gene(n).id.to_string())?
+            .map(|(node, redirect)| Gene { node, redirect }),
+    )
 }
 
 /// A batch lookup's answer, item by item: `null` for an unknown id, and

@@ -74,7 +74,12 @@ pub struct Organization {
 impl Organization {
     /// Its web site's URL, which identifies it (the same as `url`).
     async fn id<'c>(&self, ctx: &Context<'c>) -> async_graphql::ID {
-        async_graphql::ID(kg(ctx).records().organizations[self.first as usize].1.url.clone())
+        async_graphql::ID(
+            kg(ctx).records().organizations[self.first as usize]
+                .1
+                .url
+                .clone(),
+        )
     }
     /// Its web site, which identifies it.
     async fn url<'c>(&self, ctx: &Context<'c>) -> &'c str {

@@ -300,8 +300,6 @@ mod tests {
         assert!(msg("[]").contains("at least one"));
         assert!(msg("3").contains("JSON object"));
         assert_eq!(msg(r#"{"query": "{a}", "variables": null}"#), "ok");
-        assert!(
-            msg(&format!("[{}]", [r#"{"query":"{a}"}"#; 11].join(","))).contains("at most 10")
-        );
+        assert!(msg(&format!("[{}]", [r#"{"query":"{a}"}"#; 11].join(","))).contains("at most 10"));
     }
 }

@@ -602,3 +602,36 @@ fn a_redirect_is_explained_by_its_argument_not_by_the_lookup() {
     assert_eq!(v["gene"]["byOld"]["reason"], "PREVIOUS_SYMBOL");
     assert_eq!(v["gene"]["own"], Value::Null);
 }
+
+/// Each operation over graphql-ws is charged to the caller's budget, and a
+/// spent budget refuses the operation, not the socket.
+#[tokio::test]
+async fn graphql_ws_operations_are_charged_to_the_rate_limit() {
+    let mut c = config();
+    // The upgrade request takes one; two operations take the rest.
+    c.rate_limits.anonymous_per_minute = 3;
+    let (addr, _stop) = server(c).await;
+    let mut ws = connect(addr).await;
+    send_ws(&mut ws, json!({"type": "connection_init"})).await;
+    assert_eq!(recv(&mut ws).await.unwrap()["type"], "connection_ack");
+    for id in ["1", "2"] {
+        send_ws(
+            &mut ws,
+            json!({"id": id, "type": "subscribe", "payload": {"query": "{ __typename }"}}),
+        )
+        .await;
+        assert_eq!(recv(&mut ws).await.unwrap()["type"], "next");
+        assert_eq!(recv(&mut ws).await.unwrap()["type"], "complete");
+    }
+    send_ws(
+        &mut ws,
+        json!({"id": "3", "type": "subscribe", "payload": {"query": "{ __typename }"}}),
+    )
+    .await;
+    let m = recv(&mut ws).await.unwrap();
+    assert_eq!(m["type"], "error", "{m}");
+    assert_eq!(m["payload"][0]["extensions"]["code"], "RATE_LIMITED");
+    // The socket is still open: a ping is answered.
+    send_ws(&mut ws, json!({"type": "ping"})).await;
+    assert_eq!(recv(&mut ws).await.unwrap()["type"], "pong");
+}
