@@ -65,8 +65,16 @@ impl DocumentCache {
             Ok(p) => p,
             Err(resp) => return *resp,
         };
+        let (query, operation) = (req.query.clone(), req.operation_name.clone());
         let mut resp = schema.execute(req).await;
-        self.finish(&mut resp, cost.as_ref(), parsed);
+        self.finish(
+            &mut resp,
+            cost.as_ref(),
+            parsed,
+            schema,
+            &query,
+            operation.as_deref(),
+        );
         resp
     }
 
@@ -83,11 +91,19 @@ impl DocumentCache {
             Ok(p) => p,
             Err(resp) => return futures_util::stream::once(async move { *resp }).boxed(),
         };
-        let this = self.clone();
+        let (query, operation) = (req.query.clone(), req.operation_name.clone());
+        let (this, s) = (self.clone(), schema.clone());
         schema
             .execute_stream(req)
             .map(move |mut resp| {
-                this.finish(&mut resp, cost.as_ref(), parsed);
+                this.finish(
+                    &mut resp,
+                    cost.as_ref(),
+                    parsed,
+                    &s,
+                    &query,
+                    operation.as_deref(),
+                );
                 resp
             })
             .boxed()
@@ -151,8 +167,26 @@ impl DocumentCache {
     /// executor raised without a code one: `GRAPHQL_PARSE_FAILED` for a
     /// syntax error, `GRAPHQL_VALIDATION_FAILED` for a document the schema
     /// refuses, `BAD_USER_INPUT` for an argument that does not coerce, and
-    /// `INTERNAL` otherwise.
-    fn finish(&self, resp: &mut Response, cost: Option<&Cost>, parsed: bool) {
+    /// `INTERNAL` otherwise. A failed field is made `null` as the spec has
+    /// it ([`super::nulls`]).
+    fn finish(
+        &self,
+        resp: &mut Response,
+        cost: Option<&Cost>,
+        parsed: bool,
+        schema: &RareSchema,
+        query: &str,
+        operation: Option<&str>,
+    ) {
+        if resp.errors.iter().any(|e| !e.path.is_empty()) {
+            static TYPES: std::sync::OnceLock<super::nulls::FieldTypes> =
+                std::sync::OnceLock::new();
+            let types = TYPES.get_or_init(|| super::nulls::FieldTypes::from_sdl(&schema.sdl()));
+            let docs = self.docs.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(doc) = docs.peek(query) {
+                super::nulls::repair(resp, doc, operation, types);
+            }
+        }
         if let Some(c) = cost {
             resp.extensions.insert(
                 "cost".into(),

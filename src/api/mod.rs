@@ -52,7 +52,6 @@ pub fn schema(releases: Arc<Releases>, sparql_limits: crate::store::QueryLimits)
     )
     .data(releases)
     .data(sparql_limits)
-    .extension(nulls::SpecNullsFactory)
     .finish()
 }
 
