@@ -117,8 +117,8 @@ pub struct Limits {
     /// graphql-ws: operations running at once on one socket (more get an
     /// `error` message with `LIMIT_EXCEEDED`).
     pub ws_max_operations: usize,
-    /// graphql-ws: largest message a client may send, bytes (closed with
-    /// 1009).
+    /// graphql-ws: largest message a client may send, bytes (a larger one
+    /// closes the socket).
     pub ws_max_message_bytes: usize,
     /// graphql-ws: the server pings an idle socket this often, ms (0: never),
     /// and closes it when no message came for three intervals.

@@ -17,7 +17,7 @@
 //!   the same `extensions.code` as over HTTP, and the socket stays open;
 //! - at most `ws_max_operations` run at once; a duplicate id closes with
 //!   4409, as the protocol requires;
-//! - messages over `ws_max_message_bytes` close with 1009;
+//! - a message over `ws_max_message_bytes` closes the socket;
 //! - the server pings every `ws_keepalive_ms` and closes a socket silent
 //!   for three intervals.
 
