@@ -17,7 +17,10 @@ use super::error::ApiError;
 use super::RareSchema;
 use crate::config::Limits;
 use crate::release::Releases;
-use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, Selection};
+use async_graphql::parser::types::{
+    DocumentOperations, ExecutableDocument, OperationDefinition, OperationType, Selection,
+};
+use async_graphql::Positioned;
 use async_graphql::{Request, Response, Variables};
 use async_graphql_value::{ConstValue, Value};
 use sha2::{Digest, Sha256};
@@ -254,6 +257,20 @@ impl DocumentCache {
         }
     }
 
+    /// Whether an operation `req` may execute has a type for which `pred`
+    /// holds (`false` for a text that does not parse: the executor reports
+    /// that).
+    pub fn selects(&self, req: &Request, pred: impl Fn(OperationType) -> bool) -> bool {
+        let Ok(doc) = self.parse(&req.query) else {
+            return false;
+        };
+        doc.operations.iter().any(|(name, op)| {
+            pred(op.node.ty)
+                && (req.operation_name.is_none()
+                    || name.map(|n| n.as_str()) == req.operation_name.as_deref())
+        })
+    }
+
     /// Whether a (recently executed) query text only looks records up by
     /// id: every root field of every operation is one of [`LOOKUPS`]. The
     /// HTTP layer runs those in place rather than on a blocking thread.
@@ -341,16 +358,8 @@ fn requested_release(
     operation: Option<&str>,
     vars: &Variables,
 ) -> Result<Option<u64>, ApiError> {
-    let op = match (&doc.operations, operation) {
-        (DocumentOperations::Single(op), _) => op,
-        (DocumentOperations::Multiple(ops), Some(name)) => {
-            match ops.iter().find(|(n, _)| n.as_str() == name) {
-                Some((_, op)) => op,
-                None => return Ok(None),
-            }
-        }
-        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next().unwrap(),
-        _ => return Ok(None),
+    let Some(op) = selected_operation(doc, operation) else {
+        return Ok(None);
     };
     let mut found: Option<u64> = None;
     for sel in &op.node.selection_set.node.items {
@@ -380,6 +389,22 @@ fn requested_release(
         }
     }
     Ok(found)
+}
+
+/// The operation a request executes: the one it names, or the only one.
+pub(crate) fn selected_operation<'d>(
+    doc: &'d ExecutableDocument,
+    name: Option<&str>,
+) -> Option<&'d Positioned<OperationDefinition>> {
+    match (&doc.operations, name) {
+        (DocumentOperations::Single(op), _) => Some(op),
+        (DocumentOperations::Multiple(ops), Some(name)) => ops
+            .iter()
+            .find(|(n, _)| n.as_str() == name)
+            .map(|(_, op)| op),
+        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next(),
+        _ => None,
+    }
 }
 
 impl Default for DocumentCache {

@@ -15,9 +15,7 @@
 //! document (aliases, fragments) and the schema's field types to find the
 //! nearest nullable position, which is set to null.
 
-use async_graphql::parser::types::{
-    DocumentOperations, ExecutableDocument, OperationType, Selection, SelectionSet,
-};
+use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
 use async_graphql::{Name, PathSegment, Positioned, Response, Value};
 use std::collections::HashMap;
 
@@ -92,16 +90,8 @@ pub fn repair(
     if resp.errors.iter().all(|e| e.path.is_empty()) {
         return;
     }
-    let op = match (&doc.operations, operation) {
-        (DocumentOperations::Single(op), _) => op,
-        (DocumentOperations::Multiple(ops), Some(name)) => {
-            match ops.iter().find(|(n, _)| n.as_str() == name) {
-                Some((_, op)) => op,
-                None => return,
-            }
-        }
-        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next().unwrap(),
-        _ => return,
+    let Some(op) = super::documents::selected_operation(doc, operation) else {
+        return;
     };
     let root = match op.node.ty {
         OperationType::Query => "Query",

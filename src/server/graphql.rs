@@ -10,7 +10,7 @@
 //! a curator's change.
 
 use super::rate_limit::{Caller, RateInfo};
-use super::request::{self, Encoding, Malformed, Media};
+use super::request::{self, Encoding, Media};
 use super::{role, AppState};
 use crate::api::{ApiError, Role};
 use async_graphql_axum::GraphQLRequest;
@@ -29,7 +29,7 @@ pub(super) async fn post(State(state): State<AppState>, req: Request<Body>) -> R
     let role = role(req.headers(), &state.tokens);
     let encoding = match request::encoding(req.headers()) {
         Ok(e) => e,
-        Err(m) => return malformed(m, media),
+        Err(e) => return refusal(e, None, media),
     };
     let multipart = matches!(encoding, Encoding::Multipart);
     // Files are sent by operators, with a token: without one, the small
@@ -63,12 +63,11 @@ pub(super) async fn post(State(state): State<AppState>, req: Request<Body>) -> R
                 if is_length_limit(&rejection.0) {
                     return refusal(ApiError::PayloadTooLarge { max: limit }, rate, media);
                 }
-                let m = Malformed {
-                    status: StatusCode::BAD_REQUEST,
+                let e = ApiError::BadRequest {
                     code: "BAD_REQUEST",
                     message: format!("malformed multipart request: {}", rejection.0),
                 };
-                return malformed(m, media);
+                return refusal(e, rate, media);
             }
         }
     } else {
@@ -82,7 +81,7 @@ pub(super) async fn post(State(state): State<AppState>, req: Request<Body>) -> R
         };
         match read {
             Ok(b) => b,
-            Err(m) => return malformed(m, media),
+            Err(e) => return refusal(e, None, media),
         }
     };
     match parsed {
@@ -104,15 +103,14 @@ pub(super) async fn get(State(state): State<AppState>, req: Request<Body>) -> Re
     };
     let gql = match request::from_query_string(qs) {
         Ok(r) => r,
-        Err(m) => return malformed(m, media),
+        Err(e) => return refusal(e, None, media),
     };
     if is_mutation(&state, &gql) {
-        let m = Malformed {
-            status: StatusCode::METHOD_NOT_ALLOWED,
+        let e = ApiError::BadRequest {
             code: "METHOD_NOT_ALLOWED",
             message: "mutations are sent with POST".into(),
         };
-        let mut r = malformed(m, media);
+        let mut r = refusal(e, None, media);
         r.headers_mut()
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
         return r;
@@ -136,42 +134,23 @@ pub(super) async fn get(State(state): State<AppState>, req: Request<Body>) -> Re
 
 /// `/graphql` with a method other than GET and POST: 405.
 pub(super) async fn other_method() -> Response {
-    let m = Malformed {
-        status: StatusCode::METHOD_NOT_ALLOWED,
+    let e = ApiError::BadRequest {
         code: "METHOD_NOT_ALLOWED",
         message: "/graphql takes GET (queries) and POST".into(),
     };
-    let mut r = malformed(m, Media::Json);
+    let mut r = refusal(e, None, Media::Json);
     r.headers_mut()
         .insert(header::ALLOW, HeaderValue::from_static("GET, POST"));
     r
 }
 
-/// A request that could not be read, as a GraphQL error body.
-fn malformed(m: Malformed, media: Media) -> Response {
-    let resp = ApiError::BadRequest {
-        code: m.code,
-        message: m.message,
-    }
-    .to_response();
-    (
-        m.status,
-        [(header::CONTENT_TYPE, media.content_type())],
-        serde_json::to_vec(&response_json(&resp)).unwrap_or_default(),
-    )
-        .into_response()
-}
-
 /// 406: the client accepts no GraphQL media type.
 fn not_acceptable() -> Response {
-    malformed(
-        Malformed {
-            status: StatusCode::NOT_ACCEPTABLE,
-            code: "NOT_ACCEPTABLE",
-            message: "answers are application/graphql-response+json or application/json".into(),
-        },
-        Media::Json,
-    )
+    let e = ApiError::BadRequest {
+        code: "NOT_ACCEPTABLE",
+        message: "answers are application/graphql-response+json or application/json".into(),
+    };
+    refusal(e, None, Media::Json)
 }
 
 /// One operation, answered as HTTP.
@@ -213,7 +192,7 @@ async fn answer(
 async fn batch(
     state: &AppState,
     role: Role,
-    items: Vec<Result<async_graphql::Request, Malformed>>,
+    items: Vec<Result<async_graphql::Request, ApiError>>,
     mut rate: Option<RateInfo>,
     caller: Option<Caller>,
     media: Media,
@@ -221,11 +200,7 @@ async fn batch(
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.into_iter().enumerate() {
         let resp = match item {
-            Err(m) => ApiError::BadRequest {
-                code: m.code,
-                message: m.message,
-            }
-            .to_response(),
+            Err(e) => e.to_response(),
             Ok(gql) => {
                 let charged = match (&caller, i) {
                     (Some(c), 1..) => state.budgets.charge(c),
@@ -450,14 +425,7 @@ fn etag(state: &AppState) -> String {
 /// the document cache, which executes it next).
 fn is_mutation(state: &AppState, req: &async_graphql::Request) -> bool {
     use async_graphql::parser::types::OperationType;
-    let Ok(doc) = state.documents.parse(&req.query) else {
-        return false;
-    };
-    doc.operations.iter().any(|(name, op)| {
-        op.node.ty != OperationType::Query
-            && (req.operation_name.is_none()
-                || name.map(|n| n.as_str()) == req.operation_name.as_deref())
-    })
+    state.documents.selects(req, |t| t != OperationType::Query)
 }
 
 /// Whether reading the body stopped at the size limit.

@@ -9,7 +9,8 @@
 //! with a code and the status the draft gives. Multipart uploads (a
 //! maintainer's reload) still go through async-graphql's reader.
 
-use axum::http::{header, HeaderMap, StatusCode};
+use crate::api::ApiError;
+use axum::http::{header, HeaderMap};
 use serde_json::{Map, Value};
 
 /// The media type of a GraphQL answer.
@@ -77,22 +78,12 @@ impl Media {
     }
 }
 
-/// A request that could not be read: the status and what to tell the
-/// client (with the code `BAD_REQUEST` or `UNSUPPORTED_MEDIA_TYPE`).
-#[derive(Debug)]
-pub(super) struct Malformed {
-    pub status: StatusCode,
-    pub code: &'static str,
-    pub message: String,
-}
-
-impl Malformed {
-    fn bad(message: impl Into<String>) -> Malformed {
-        Malformed {
-            status: StatusCode::BAD_REQUEST,
-            code: "BAD_REQUEST",
-            message: message.into(),
-        }
+/// A request that could not be read: `BAD_REQUEST` (400); its status
+/// comes from [`ApiError::http_status`] like every other refusal's.
+fn bad(message: impl Into<String>) -> ApiError {
+    ApiError::BadRequest {
+        code: "BAD_REQUEST",
+        message: message.into(),
     }
 }
 
@@ -101,7 +92,7 @@ pub(super) enum Body {
     Single(Box<async_graphql::Request>),
     /// A JSON array; an element that is not a well-formed request is kept
     /// as its error, answered at its index.
-    Batch(Vec<Result<async_graphql::Request, Malformed>>),
+    Batch(Vec<Result<async_graphql::Request, ApiError>>),
 }
 
 /// How a POST body is encoded, from `Content-Type`.
@@ -113,7 +104,7 @@ pub(super) enum Encoding {
 }
 
 /// The encoding of a POST body; a missing or unknown type is 415.
-pub(super) fn encoding(headers: &HeaderMap) -> Result<Encoding, Malformed> {
+pub(super) fn encoding(headers: &HeaderMap) -> Result<Encoding, ApiError> {
     let ctype = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -128,13 +119,11 @@ pub(super) fn encoding(headers: &HeaderMap) -> Result<Encoding, Malformed> {
         "application/json" | "application/graphql-response+json" => Ok(Encoding::Json),
         "application/graphql" => Ok(Encoding::Graphql),
         "multipart/form-data" | "multipart/mixed" => Ok(Encoding::Multipart),
-        "" => Err(Malformed {
-            status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "" => Err(ApiError::BadRequest {
             code: "UNSUPPORTED_MEDIA_TYPE",
             message: "a POST needs `Content-Type: application/json`".into(),
         }),
-        other => Err(Malformed {
-            status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        other => Err(ApiError::BadRequest {
             code: "UNSUPPORTED_MEDIA_TYPE",
             message: format!(
                 "content type `{other}` is not read; send application/json (or multipart/form-data for uploads)"
@@ -145,9 +134,9 @@ pub(super) fn encoding(headers: &HeaderMap) -> Result<Encoding, Malformed> {
 
 /// Reads a JSON body: an object is one request, an array a batch of at
 /// most `max_batch`.
-pub(super) fn from_json(body: &[u8], max_batch: usize) -> Result<Body, Malformed> {
+pub(super) fn from_json(body: &[u8], max_batch: usize) -> Result<Body, ApiError> {
     let value: Value = serde_json::from_slice(body).map_err(|e| {
-        Malformed::bad(format!(
+        bad(format!(
             "the body is not JSON: {e} (line {}, column {})",
             e.line(),
             e.column()
@@ -157,10 +146,10 @@ pub(super) fn from_json(body: &[u8], max_batch: usize) -> Result<Body, Malformed
         Value::Object(o) => Ok(Body::Single(Box::new(from_object(o)?))),
         Value::Array(items) => {
             if items.is_empty() {
-                return Err(Malformed::bad("a batch needs at least one request"));
+                return Err(bad("a batch needs at least one request"));
             }
             if items.len() > max_batch {
-                return Err(Malformed::bad(format!(
+                return Err(bad(format!(
                     "a batch may hold at most {max_batch} requests (got {})",
                     items.len()
                 )));
@@ -170,43 +159,41 @@ pub(super) fn from_json(body: &[u8], max_batch: usize) -> Result<Body, Malformed
                     .into_iter()
                     .enumerate()
                     .map(|(i, item)| match item {
-                        Value::Object(o) => from_object(o).map_err(|mut m| {
-                            m.message = format!("request {i} of the batch: {}", m.message);
-                            m
-                        }),
-                        _ => Err(Malformed::bad(format!(
+                        Value::Object(o) => from_object(o)
+                            .map_err(|e| bad(format!("request {i} of the batch: {e}"))),
+                        _ => Err(bad(format!(
                             "request {i} of the batch is not a JSON object"
                         ))),
                     })
                     .collect(),
             ))
         }
-        _ => Err(Malformed::bad(
+        _ => Err(bad(
             "the body must be a JSON object (or an array of them, a batch)",
         )),
     }
 }
 
 /// Reads the query text of an `application/graphql` body.
-pub(super) fn from_graphql(body: &[u8]) -> Result<Body, Malformed> {
-    let query =
-        String::from_utf8(body.to_vec()).map_err(|_| Malformed::bad("the query is not UTF-8"))?;
+pub(super) fn from_graphql(body: &[u8]) -> Result<Body, ApiError> {
+    let query = String::from_utf8(body.to_vec()).map_err(|_| bad("the query is not UTF-8"))?;
     Ok(Body::Single(Box::new(async_graphql::Request::new(query))))
 }
 
 /// Reads `GET /graphql?query=&variables=&operationName=&extensions=`.
-pub(super) fn from_query_string(qs: &str) -> Result<async_graphql::Request, Malformed> {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(qs)
-        .map_err(|e| Malformed::bad(format!("malformed query string: {e}")))?;
+pub(super) fn from_query_string(qs: &str) -> Result<async_graphql::Request, ApiError> {
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(qs).map_err(|e| bad(format!("malformed query string: {e}")))?;
     let mut o = Map::new();
     for (k, v) in pairs {
         let value = match k.as_str() {
-            "variables" | "extensions" => serde_json::from_str(&v)
-                .map_err(|e| Malformed::bad(format!("`{k}` is not JSON: {e}")))?,
+            "variables" | "extensions" => {
+                serde_json::from_str(&v).map_err(|e| bad(format!("`{k}` is not JSON: {e}")))?
+            }
             _ => Value::String(v),
         };
         if o.insert(k.clone(), value).is_some() {
-            return Err(Malformed::bad(format!("`{k}` is given twice")));
+            return Err(bad(format!("`{k}` is given twice")));
         }
     }
     from_object(o)
@@ -214,45 +201,43 @@ pub(super) fn from_query_string(qs: &str) -> Result<async_graphql::Request, Malf
 
 /// The request in a graphql-ws `subscribe` payload (the same object as
 /// an HTTP body).
-pub(super) fn from_payload(o: Map<String, Value>) -> Result<async_graphql::Request, Malformed> {
+pub(super) fn from_payload(o: Map<String, Value>) -> Result<async_graphql::Request, ApiError> {
     from_object(o)
 }
 
 /// One request object: `query` a string (absent only for a persisted
 /// query sent by hash), `variables` and `extensions` objects or null,
 /// `operationName` a string or null.
-fn from_object(mut o: Map<String, Value>) -> Result<async_graphql::Request, Malformed> {
+fn from_object(mut o: Map<String, Value>) -> Result<async_graphql::Request, ApiError> {
     let extensions = match o.remove("extensions") {
         None | Some(Value::Null) => Map::new(),
         Some(Value::Object(e)) => e,
-        Some(_) => return Err(Malformed::bad("`extensions` must be a JSON object")),
+        Some(_) => return Err(bad("`extensions` must be a JSON object")),
     };
     let query = match o.remove("query") {
         Some(Value::String(q)) => q,
         None | Some(Value::Null) if extensions.contains_key("persistedQuery") => String::new(),
-        None | Some(Value::Null) => {
-            return Err(Malformed::bad("the request has no `query` (a string)"))
-        }
-        Some(_) => return Err(Malformed::bad("`query` must be a string")),
+        None | Some(Value::Null) => return Err(bad("the request has no `query` (a string)")),
+        Some(_) => return Err(bad("`query` must be a string")),
     };
     let variables = match o.remove("variables") {
         None | Some(Value::Null) => Map::new(),
         Some(Value::Object(v)) => v,
-        Some(_) => return Err(Malformed::bad("`variables` must be a JSON object")),
+        Some(_) => return Err(bad("`variables` must be a JSON object")),
     };
     let operation_name = match o.remove("operationName") {
         None | Some(Value::Null) => None,
         Some(Value::String(n)) if n.is_empty() => None,
         Some(Value::String(n)) => Some(n),
-        Some(_) => return Err(Malformed::bad("`operationName` must be a string")),
+        Some(_) => return Err(bad("`operationName` must be a string")),
     };
     let mut req = async_graphql::Request::new(query).variables(
         async_graphql::Variables::from_json(Value::Object(variables)),
     );
     req.operation_name = operation_name;
     for (k, v) in extensions {
-        let v = async_graphql::Value::from_json(v)
-            .map_err(|e| Malformed::bad(format!("extensions.{k}: {e}")))?;
+        let v =
+            async_graphql::Value::from_json(v).map_err(|e| bad(format!("extensions.{k}: {e}")))?;
         req.extensions.insert(k, v);
     }
     Ok(req)
@@ -290,7 +275,7 @@ mod tests {
     #[test]
     fn each_malformed_shape_is_named() {
         let msg = |b: &str| match from_json(b.as_bytes(), 10) {
-            Err(m) => m.message,
+            Err(e) => e.to_string(),
             Ok(_) => "ok".into(),
         };
         assert!(msg("{").contains("not JSON"));

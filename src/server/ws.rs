@@ -54,23 +54,14 @@ pub(super) async fn upgrade(
         .max_frame_size(max);
     let agreed = ws.selected_protocol().is_some();
     let asked = headers.contains_key(axum::http::header::SEC_WEBSOCKET_PROTOCOL);
-    ws.on_upgrade(move |socket| async move {
+    ws.on_upgrade(move |mut socket| async move {
         if asked && !agreed {
-            close(socket, 4406, "Subprotocol not acceptable").await;
+            send_close(&mut socket, 4406, "Subprotocol not acceptable").await;
             return;
         }
         Session::new(state, header_role, caller).run(socket).await;
     })
     .into_response()
-}
-
-async fn close(mut socket: WebSocket, code: u16, reason: &str) {
-    let _ = socket
-        .send(Message::Close(Some(CloseFrame {
-            code,
-            reason: reason.into(),
-        })))
-        .await;
 }
 
 /// What an operation's task tells the session.
@@ -271,9 +262,8 @@ impl Session {
                     return Err((4409, format!("Subscriber for {id} already exists")));
                 }
                 let request = match message.get("payload") {
-                    Some(Value::Object(o)) => {
-                        super::request::from_payload(o.clone()).map_err(|m| (4400, m.message))?
-                    }
+                    Some(Value::Object(o)) => super::request::from_payload(o.clone())
+                        .map_err(|e| (4400, e.to_string()))?,
                     _ => return Err((4400, "subscribe needs a payload object".into())),
                 };
                 if self.running.len() >= self.state.limits.ws_max_operations {
@@ -359,14 +349,9 @@ async fn operation(
 
 fn is_subscription(state: &AppState, req: &async_graphql::Request) -> bool {
     use async_graphql::parser::types::OperationType;
-    let Ok(doc) = state.documents.parse(&req.query) else {
-        return false;
-    };
-    doc.operations.iter().any(|(name, op)| {
-        op.node.ty == OperationType::Subscription
-            && (req.operation_name.is_none()
-                || name.map(|n| n.as_str()) == req.operation_name.as_deref())
-    })
+    state
+        .documents
+        .selects(req, |t| t == OperationType::Subscription)
 }
 
 fn next_message(id: &str, resp: &async_graphql::Response) -> Value {
