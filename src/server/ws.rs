@@ -302,41 +302,34 @@ async fn operation(
     req: async_graphql::Request,
     events: mpsc::Sender<Event>,
 ) {
-    let subscription = is_subscription(&state, &req);
-    if subscription {
-        let req = req.data(role);
-        let mut answers = state
+    // A query or mutation is a stream of one answer, run through the HTTP
+    // layer's `execute` (slot, deadline).
+    let mut answers = if is_subscription(&state, &req) {
+        state
             .documents
-            .execute_stream(&state.schema, &state.releases, req);
-        let mut first = true;
-        while let Some(resp) = answers.next().await {
-            let message = if first && is_request_error(&resp) {
-                error_message(&id, &resp)
-            } else {
-                next_message(&id, &resp)
-            };
-            let failed = first && is_request_error(&resp);
-            first = false;
-            if events.send(Event::Send(message)).await.is_err() {
-                return;
-            }
-            if failed {
-                let _ = events.send(Event::Done(id)).await;
-                return;
-            }
-        }
+            .execute_stream(&state.schema, &state.releases, req.data(role))
     } else {
-        let resp = match execute(&state, role, req).await {
-            Ok(resp) => resp,
-            Err(e) => e.to_response(),
-        };
-        let message = if is_request_error(&resp) {
+        futures_util::stream::once(async move {
+            execute(&state, role, req)
+                .await
+                .unwrap_or_else(|e| e.to_response())
+        })
+        .boxed()
+    };
+    let mut first = true;
+    while let Some(resp) = answers.next().await {
+        // A request that did not execute ends with `error`, not `complete`.
+        let refused = first && is_request_error(&resp);
+        first = false;
+        let message = if refused {
             error_message(&id, &resp)
         } else {
             next_message(&id, &resp)
         };
-        let failed = is_request_error(&resp);
-        if events.send(Event::Send(message)).await.is_err() || failed {
+        if events.send(Event::Send(message)).await.is_err() {
+            return;
+        }
+        if refused {
             let _ = events.send(Event::Done(id)).await;
             return;
         }
