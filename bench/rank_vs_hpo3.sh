@@ -30,49 +30,8 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
-VENV="${RAREKG_HPO3_VENV:-/tmp/rarekg-hpo3-venv}"
-PY="${PYTHON:-python3}"
-HPO3_VERSION=1.5.1
-
-have_hpo3() {
-  "$VENV/bin/python" - "$HPO3_VERSION" <<'EOF' 2>/dev/null
-import sys, importlib.metadata as m
-sys.exit(0 if m.version("hpo3") == sys.argv[1] else 1)
-EOF
-}
-
-if [ ! -x "$VENV/bin/python" ]; then
-  echo "[rank_vs_hpo3] creating venv $VENV" >&2
-  "$PY" -m venv "$VENV"
-fi
-if ! have_hpo3; then
-  echo "[rank_vs_hpo3] installing hpo3==$HPO3_VERSION into $VENV" >&2
-  t0=$(date +%s%N)
-  "$VENV/bin/python" -m pip install -q "hpo3==$HPO3_VERSION" >&2
-  t1=$(date +%s%N)
-  echo "[rank_vs_hpo3] hpo3 install took $(( (t1 - t0) / 1000000 )) ms" >&2
-  have_hpo3 || { echo "[rank_vs_hpo3] hpo3==$HPO3_VERSION did not install" >&2; exit 1; }
-fi
-
-SRC_OBO="$ROOT/ontologies/hpo/hp.obo.gz"
-SRC_HPOA="$ROOT/data/hpo/phenotype.hpoa.gz"
-SRC_G2P="$ROOT/data/hpo/genes_to_phenotype.txt.gz"
-for f in "$SRC_OBO" "$SRC_HPOA" "$SRC_G2P"; do
-  [ -f "$f" ] || { echo "[rank_vs_hpo3] missing vendored file $f" >&2; exit 1; }
-done
-
-if [ -n "${RAREKG_HPO3_DATA:-}" ]; then
-  DATA="$RAREKG_HPO3_DATA"
-  mkdir -p "$DATA"
-else
-  DATA="$(mktemp -d -t rarekg-hpo3-data.XXXXXX)"
-  trap 'rm -rf "$DATA"' EXIT
-fi
-unpack() { # src.gz -> $DATA/name, only if missing
-  local dst="$DATA/$(basename "$1" .gz)"
-  if [ ! -s "$dst" ]; then gunzip -c "$1" > "$dst.tmp" && mv "$dst.tmp" "$dst"; fi
-}
-unpack "$SRC_OBO"; unpack "$SRC_HPOA"; unpack "$SRC_G2P"
-echo "[rank_vs_hpo3] HPO folder: $DATA" >&2
+TAG=rank_vs_hpo3
+# shellcheck source=hpo3_setup.sh
+source "$ROOT/bench/hpo3_setup.sh"
 
 "$VENV/bin/python" "$HERE/rank_vs_hpo3.py" --data "$DATA" "$@"

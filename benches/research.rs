@@ -13,7 +13,7 @@
 //! Run: `cargo bench --bench research`.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use rarekg::analytics::{Combine, Method, RankingRequest, Target};
+use rarekg::analytics::{Combine, Method, Patient, RankingRequest, Scoring, Target};
 use rarekg::curie::Curie;
 use rarekg::graph::explore::{self, Filter};
 use rarekg::graph::{DataPaths, KnowledgeGraph, Lookup};
@@ -87,13 +87,69 @@ fn research(c: &mut Criterion) {
         .map(|t| term(&kg, t))
         .collect(),
         excluded: Vec::new(),
-        method: Method::GraphIc,
-        combine: Combine::FunSimAvg,
+        scoring: Scoring::Similarity {
+            method: Method::GraphIc,
+            combine: Combine::FunSimAvg,
+        },
         weight_by_frequency: false,
     };
     c.bench_function("rank_diseases_5_terms", |b| {
         b.iter(|| black_box(kg.analytics().rank(&kg, &req)))
     });
+
+    // A published case with 10 observed and 10 excluded terms, ranked by the
+    // default likelihood ratio, with the first page's explanations and
+    // p-values (what `rankDiseases` computes for a page of 20).
+    let cases =
+        rarekg::ingest::phenopacket::read_cases(&root.join("data/phenopackets/dev.jsonl.gz"))
+            .expect("the vendored cases read");
+    let case = cases
+        .iter()
+        .find(|c| c.observed.len() >= 10 && c.excluded.len() >= 10)
+        .expect("a case with 10 observed and 10 excluded terms");
+    let ids = |f: &[rarekg::ingest::phenopacket::Feature]| -> Vec<String> {
+        f.iter().take(10).map(|x| x.id.clone()).collect()
+    };
+    let patient = Patient::resolve(&kg, &ids(&case.observed), &ids(&case.excluded));
+    println!(
+        "likelihood-ratio bench case {}: {} observed, {} excluded terms used",
+        case.id,
+        patient.observed.len(),
+        patient.excluded.len()
+    );
+    for scoring in [
+        Scoring::LikelihoodRatio,
+        Scoring::Similarity {
+            method: Method::Resnik,
+            combine: Combine::FunSimAvg,
+        },
+    ] {
+        let req = RankingRequest {
+            target: Target::Diseases,
+            terms: patient.observed.clone(),
+            excluded: patient.excluded.clone(),
+            scoring,
+            weight_by_frequency: false,
+        };
+        let a = kg.analytics();
+        // Similarity p-values: their one-off pass is made at start-up.
+        a.p_values(&kg, &req, &a.rank(&kg, &req).ranked[..1]);
+        let name = match scoring {
+            Scoring::LikelihoodRatio => "rank_10_observed_10_excluded_lr_explained_p_values",
+            _ => "rank_10_observed_10_excluded_resnik_explained_p_values",
+        };
+        c.bench_function(name, |b| {
+            b.iter(|| {
+                let r = a.rank(&kg, &req);
+                let page = &r.ranked[..20];
+                let p = a.p_values(&kg, &req, page);
+                for e in page {
+                    black_box(a.explain(&kg, &r, &req, e.profile));
+                }
+                black_box((r.ranked.len(), p))
+            })
+        });
+    }
 
     let t = Instant::now();
     let index = SearchIndex::build(&kg).expect("the search index builds");

@@ -18,6 +18,7 @@ pub mod api;
 pub mod config;
 pub mod curation;
 pub mod curie;
+pub mod diagnose;
 pub mod export;
 pub mod graph;
 pub mod ingest;

@@ -254,6 +254,42 @@ enum Command {
         #[arg(long, default_value_t = 20)]
         top: usize,
     },
+    /// Rank the diseases (or genes) for a patient given as a GA4GH
+    /// Phenopacket v2 JSON file, with each term's contribution; or, for a
+    /// folder, a JSONL file or a tar.gz of phenopackets, print each case's
+    /// rank of its diagnosis and the evaluation table.
+    Diagnose {
+        /// A phenopacket (`.json`), a folder of them, a `.jsonl(.gz)` or a
+        /// `.tar.gz`.
+        path: PathBuf,
+        /// lr (likelihood ratio, the default), resnik, lin, jc or graphic.
+        #[arg(long, default_value = "lr")]
+        method: String,
+        /// Weigh annotations by frequency (similarity methods).
+        #[arg(long)]
+        weight_by_frequency: bool,
+        /// Rank genes instead of diseases (one case).
+        #[arg(long)]
+        genes: bool,
+        /// Entries shown for one case.
+        #[arg(long, default_value_t = 10)]
+        top: usize,
+        /// At most this many cases per diagnosis (0: all).
+        #[arg(long, default_value_t = 0)]
+        per_disease: usize,
+        /// Print the table of every method, with and without excluded
+        /// terms, instead of each case's rank.
+        #[arg(long)]
+        table: bool,
+        /// Also print the simulated-patient table with this many patients
+        /// per condition.
+        #[arg(long, default_value_t = 0)]
+        simulate: usize,
+        /// Other likelihood-ratio constants, `unknown=0.5,gamma=0.5,floor=0.005,cap=0.9`
+        /// (for studying the model).
+        #[arg(long)]
+        lr_params: Option<String>,
+    },
     /// Validate ClinicalTrials.gov API v2 JSON files (full studies, search
     /// pages, or the reduced field set) and copy them into the data
     /// directory's `trials/`, served from the next start.
@@ -316,6 +352,46 @@ fn main() -> anyhow::Result<()> {
                 "imported into {}; served from the next start",
                 dir.display()
             );
+        }
+        Command::Diagnose {
+            path,
+            method,
+            weight_by_frequency,
+            genes,
+            top,
+            per_disease,
+            table,
+            simulate,
+            lr_params,
+        } => {
+            use rarekg::diagnose;
+            let cases = rarekg::ingest::phenopacket::read_cases(&path)?;
+            let kg = load(&DataPaths::under(&root))?;
+            let options = diagnose::Options {
+                scoring: diagnose::scoring(&method)?,
+                weight_by_frequency,
+                target: if genes {
+                    rarekg::analytics::Target::Genes
+                } else {
+                    rarekg::analytics::Target::Diseases
+                },
+                top,
+                per_disease,
+                params: lr_params.as_deref().map(diagnose::params).transpose()?,
+            };
+            let cases = diagnose::per_disease(cases, per_disease);
+            if path.is_file() && path.extension().is_some_and(|e| e == "json") {
+                for case in &cases {
+                    print!("{}", diagnose::one(&kg, case, &options));
+                }
+            } else if table {
+                print!("{}", diagnose::table(&kg, &cases, options.params));
+            } else {
+                print!("{}", diagnose::batch(&kg, &cases, &options));
+            }
+            if simulate > 0 {
+                print!("{}", diagnose::simulated(&kg, simulate, 2009));
+            }
         }
         Command::Links => {
             let kg = load(&DataPaths::under(&root))?;
@@ -398,15 +474,23 @@ fn main() -> anyhow::Result<()> {
                     }
                     Err(e) => tracing::error!("the search index did not build: {e}"),
                 }
-                // The p-value backgrounds of the default disease ranking.
+                // The p-value backgrounds of every similarity ranking (the
+                // likelihood-ratio ones are built with the release).
                 let t = std::time::Instant::now();
-                use rarekg::analytics::{Combine, Method, Target};
-                first.kg.analytics().precompute_backgrounds(
-                    &first.kg,
-                    Target::Diseases,
-                    Method::Resnik,
-                    Combine::FunSimAvg,
-                );
+                use rarekg::analytics::{Method, Target};
+                for target in [Target::Diseases, Target::Genes] {
+                    for method in [
+                        Method::Resnik,
+                        Method::Lin,
+                        Method::JiangConrath,
+                        Method::GraphIc,
+                    ] {
+                        first
+                            .kg
+                            .analytics()
+                            .precompute_backgrounds(&first.kg, target, method);
+                    }
+                }
                 tracing::info!(
                     "ranking backgrounds computed in {:.2} s",
                     t.elapsed().as_secs_f64()

@@ -154,7 +154,7 @@ pub enum RankError {
 /// runs: timings as `#` lines, then the top entries as TSV (rank, id, name,
 /// score).
 pub fn rank(kg: &KnowledgeGraph, run: &RankRun) -> Result<String, RankError> {
-    use crate::analytics::{Combine, Method, RankingRequest, Target};
+    use crate::analytics::{Combine, Method, RankingRequest, Scoring, Target};
     use crate::graph::Lookup;
     let terms = run
         .terms
@@ -183,8 +183,7 @@ pub fn rank(kg: &KnowledgeGraph, run: &RankRun) -> Result<String, RankError> {
         target: Target::Diseases,
         terms,
         excluded: Vec::new(),
-        method,
-        combine,
+        scoring: Scoring::Similarity { method, combine },
         weight_by_frequency: false,
     };
     let a = kg.analytics();

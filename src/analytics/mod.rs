@@ -20,27 +20,44 @@
 //!   mean) and best-match average (BMA, all best matches averaged).
 //!
 //! Everything here is built once per release with the graph: the IC table,
-//! each term's ancestor IC sum, and the term sets of every annotated disease
-//! (per HPOA id, as pyhpo and hpo3 rank them) and gene.
+//! each term's ancestor IC sum, the term sets of every annotated disease
+//! record and gene, and the likelihood-ratio tables (see [`likelihood`]).
+//!
+//! A disease record ranks on the union of its annotation sets: every HPOA
+//! set merged into it (OMIM, ORPHA, DECIPHER) and its Orphanet packet, so
+//! that every disease whose page lists phenotypes can be ranked. A term
+//! stated by several sets keeps the mean of the frequencies they state, and
+//! which sets state it.
 
+pub mod evaluation;
+mod likelihood;
+mod patient;
+mod pvalue;
 mod ranking;
 mod similarity;
 
-pub use ranking::{Background, Ranked, Ranking, RankingRequest, Target, TermMatch};
+pub use likelihood::{LikelihoodTables, Params, TermRatio};
+pub use patient::{IgnoreReason, Ignored, Patient, Redirected};
+pub use pvalue::{PValues, MAX_SIZE, POOL, RANDOM_PROFILES};
+pub use ranking::{
+    Ranked, Ranking, RankingRequest, Scoring, Target, TermMatch, TieBreak, TIE_BREAK,
+};
 pub use similarity::{Combine, Method};
 
 use crate::curie::Curie;
-use crate::graph::model::{Frequency, NodeId};
+use crate::graph::model::{Frequency, NodeId, Source};
 use crate::graph::KnowledgeGraph;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
 
-/// A disease (by its HPOA id) or a gene, with its annotated terms.
+/// A disease record or a gene, with its annotated terms.
 #[derive(Debug, Clone)]
 pub struct Profile {
-    /// The HPOA disease id (`OMIM:...`, `ORPHA:...`, `DECIPHER:...`), or the
-    /// gene's id.
+    /// The first annotation set's id: an HPOA disease id (`OMIM:...`,
+    /// `ORPHA:...`, `DECIPHER:...`), or the gene's id.
     pub id: Curie,
+    /// Every annotation set combined, with its source, in order of first row
+    /// (at most 32; later sets are merged without being named).
+    pub sets: Vec<(Curie, Source)>,
     /// The graph node it belongs to.
     pub node: NodeId,
     /// Into [`Analytics::terms`]: distinct terms, sorted.
@@ -50,11 +67,16 @@ pub struct Profile {
 
 /// One positive annotation row, as the builder hands it over.
 pub(crate) struct AnnotationRow {
+    /// The annotation set (HPOA disease id, ORPHA code, gene id).
     pub subject: Curie,
+    pub source: Source,
     pub node: NodeId,
     pub term: NodeId,
     pub frequency: Option<Frequency>,
 }
+
+/// A profile term's frequency when no source states one.
+pub const UNKNOWN: f32 = -1.0;
 
 /// The analytics tables of one release.
 #[derive(Default)]
@@ -66,14 +88,27 @@ pub struct Analytics {
     diseases: Vec<Profile>,
     genes: Vec<Profile>,
     terms: Vec<u32>,
-    /// Per entry of `terms`: the annotation's frequency (0..=1), or 1 where
-    /// none is given.
+    /// Per entry of `terms`: the mean frequency its sets state (0..=1), or
+    /// [`UNKNOWN`].
+    freqs: Vec<f32>,
+    /// Per entry of `terms`: which of the profile's `sets` state it (bit i
+    /// for set i).
+    origins: Vec<u32>,
+    /// Per entry of `terms`: the weight under `weightByFrequency`.
     weights: Vec<f32>,
+    /// Per profile (diseases, then genes): its place in the order of ids,
+    /// the last tie-break.
+    disease_order: Vec<u32>,
+    gene_order: Vec<u32>,
     /// Phenotype-branch terms with IC > 0: what random profiles draw from.
     informative: Vec<u32>,
     /// OMIM diseases in the annotation file (the IC's denominator).
     pub omim_diseases: usize,
-    backgrounds: Mutex<HashMap<ranking::BackgroundKey, Arc<Background>>>,
+    /// Whether each node is a phenotypic abnormality (under HP:0000118).
+    in_branch: Vec<bool>,
+    lr_diseases: LikelihoodTables,
+    lr_genes: LikelihoodTables,
+    backgrounds: pvalue::Backgrounds,
 }
 
 impl std::fmt::Debug for Analytics {
@@ -138,57 +173,89 @@ impl Analytics {
             .map(|t| kg.ancestors(NodeId::new(t)).map(|a| ic[a.index()]).sum())
             .collect();
         let branch = kg.find_phenotype(&Curie::parse(PHENOTYPIC_ABNORMALITY).expect("a valid id"));
-        let informative = match branch {
-            crate::graph::Lookup::Found(root) => kg
-                .descendants(root)
-                .filter(|t| ic[t.index()] > 0.0)
-                .map(|t| t.index() as u32)
-                .collect(),
-            _ => Vec::new(),
-        };
+        let mut in_branch = vec![false; n];
+        if let crate::graph::Lookup::Found(root) = branch {
+            for t in std::iter::once(root).chain(kg.descendants(root)) {
+                in_branch[t.index()] = true;
+            }
+        }
+        let informative = (0..n)
+            .filter(|&t| in_branch[t] && ic[t] > 0.0 && t != branch_root(&branch))
+            .map(|t| t as u32)
+            .collect();
         let mut a = Analytics {
             ic,
             ancestor_ic,
             omim_diseases: omim_total,
             informative,
+            in_branch,
             ..Default::default()
         };
         a.diseases = a.profiles(kg, disease_rows);
         a.genes = a.profiles(kg, gene_rows);
+        a.disease_order = id_order(&a.diseases);
+        a.gene_order = id_order(&a.genes);
+        a.lr_diseases = LikelihoodTables::build(kg, &a, &a.diseases);
+        a.lr_genes = LikelihoodTables::build(kg, &a, &a.genes);
+        a.build_pools(kg);
         a
     }
 
-    /// Groups rows into profiles (one per subject, in order of first row).
+    /// Groups rows into profiles (one per graph node, in order of first
+    /// row), merging a term stated by several sets.
     fn profiles(&mut self, kg: &KnowledgeGraph, rows: Vec<AnnotationRow>) -> Vec<Profile> {
-        let mut order: Vec<(Curie, NodeId)> = Vec::new();
-        let mut terms: HashMap<Curie, Vec<(u32, f32)>> = HashMap::new();
+        let mut order: Vec<NodeId> = Vec::new();
+        // Per node: its sets, and (term, frequency, set bit) per row.
+        type Rows = (Vec<(Curie, Source)>, Vec<(u32, f32, u32)>);
+        let mut by_node: HashMap<NodeId, Rows> = HashMap::new();
         for r in rows {
-            let w = r
+            let f = r
                 .frequency
                 .as_ref()
                 .and_then(|f| kg.frequency_value(f))
-                .map_or(1.0, |v| v as f32);
-            let e = terms.entry(r.subject.clone()).or_insert_with(|| {
-                order.push((r.subject.clone(), r.node));
-                Vec::new()
+                .map_or(UNKNOWN, |v| v.clamp(0.0, 1.0) as f32);
+            let (sets, terms) = by_node.entry(r.node).or_insert_with(|| {
+                order.push(r.node);
+                Default::default()
             });
-            e.push((r.term.index() as u32, w));
+            let set = match sets
+                .iter()
+                .position(|s| s.0 == r.subject && s.1 == r.source)
+            {
+                Some(i) => i,
+                None => {
+                    sets.push((r.subject, r.source));
+                    sets.len() - 1
+                }
+            };
+            terms.push((r.term.index() as u32, f, 1u32 << set.min(31)));
         }
         order
             .into_iter()
-            .map(|(id, node)| {
-                let mut t = terms.remove(&id).unwrap_or_default();
-                // One entry per term, with the highest frequency stated.
-                t.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
-                t.dedup_by_key(|x| x.0);
+            .map(|node| {
+                let (sets, mut t) = by_node.remove(&node).unwrap_or_default();
+                t.sort_by_key(|x| x.0);
                 let start = self.terms.len() as u32;
-                self.terms.extend(t.iter().map(|x| x.0));
-                self.weights.extend(t.iter().map(|x| x.1));
+                for group in t.chunk_by(|a, b| a.0 == b.0) {
+                    let known: Vec<f32> = group.iter().map(|x| x.1).filter(|&f| f >= 0.0).collect();
+                    let f = if known.is_empty() {
+                        UNKNOWN
+                    } else {
+                        known.iter().sum::<f32>() / known.len() as f32
+                    };
+                    self.terms.push(group[0].0);
+                    self.freqs.push(f);
+                    self.origins.push(group.iter().fold(0, |m, x| m | x.2));
+                }
+                let end = self.terms.len() as u32;
+                self.weights
+                    .extend(neutral_weights(&self.freqs[start as usize..end as usize]));
                 Profile {
-                    id,
+                    id: sets[0].0.clone(),
+                    sets,
                     node,
                     start,
-                    end: self.terms.len() as u32,
+                    end,
                 }
             })
             .collect()
@@ -216,8 +283,71 @@ impl Analytics {
             .map(|&t| NodeId::new(t as usize))
     }
 
+    /// A profile's terms with the mean frequency their sets state (`None`
+    /// where none does) and the sets that state each.
+    pub fn annotations<'a>(
+        &'a self,
+        p: &'a Profile,
+    ) -> impl ExactSizeIterator<Item = (NodeId, Option<f32>, Vec<&'a (Curie, Source)>)> + 'a {
+        let r = p.start as usize..p.end as usize;
+        r.map(move |i| {
+            let f = self.freqs[i];
+            let sets = (0..p.sets.len().min(32))
+                .filter(|b| self.origins[i] & (1 << b) != 0)
+                .map(|b| &p.sets[b])
+                .collect();
+            (
+                NodeId::new(self.terms[i] as usize),
+                (f >= 0.0).then_some(f),
+                sets,
+            )
+        })
+    }
+
+    /// Whether a node is a phenotypic abnormality (under HP:0000118).
+    pub fn in_branch(&self, term: NodeId) -> bool {
+        self.in_branch.get(term.index()).copied().unwrap_or(false)
+    }
+
     fn span(&self, p: &Profile) -> (&[u32], &[f32]) {
         let r = p.start as usize..p.end as usize;
         (&self.terms[r.clone()], &self.weights[r])
     }
+
+    fn freqs_of(&self, p: &Profile) -> &[f32] {
+        &self.freqs[p.start as usize..p.end as usize]
+    }
+}
+
+fn branch_root(l: &crate::graph::Lookup) -> usize {
+    match l {
+        crate::graph::Lookup::Found(r) => r.index(),
+        _ => usize::MAX,
+    }
+}
+
+/// Each profile's place in the order of its ids (the last tie-break).
+fn id_order(profiles: &[Profile]) -> Vec<u32> {
+    let mut idx: Vec<usize> = (0..profiles.len()).collect();
+    idx.sort_by(|&a, &b| profiles[a].id.as_str().cmp(profiles[b].id.as_str()));
+    let mut order = vec![0u32; profiles.len()];
+    for (rank, i) in idx.into_iter().enumerate() {
+        order[i] = rank as u32;
+    }
+    order
+}
+
+/// The weights of a profile's terms under `weightByFrequency`: each stated
+/// frequency, and where none is stated the mean of the profile's stated
+/// frequencies (1 if it states none). Weights only enter as a weighted mean
+/// over the profile's own terms, so an unstated frequency is neutral and a
+/// profile whose source states none scores as without weighting.
+fn neutral_weights(freqs: &[f32]) -> impl Iterator<Item = f32> + '_ {
+    let known: Vec<f32> = freqs.iter().copied().filter(|&f| f >= 0.0).collect();
+    let mean = if known.is_empty() {
+        1.0
+    } else {
+        known.iter().sum::<f32>() / known.len() as f32
+    };
+    freqs.iter().map(move |&f| if f < 0.0 { mean } else { f })
 }

@@ -675,6 +675,7 @@ pub(super) fn build(b: SourceBundle) -> Result<KnowledgeGraph, IngestError> {
         if !r.negated {
             disease_rows.push(AnnotationRow {
                 subject: r.disease.clone(),
+                source: Source::Hpoa,
                 node: d,
                 term: hp,
                 frequency: freq,
@@ -761,6 +762,16 @@ pub(super) fn build(b: SourceBundle) -> Result<KnowledgeGraph, IngestError> {
                 Some((t, neg)) => (st.hp(&Curie::parse(t).unwrap()).map(Frequency::Term), neg),
                 None => (None, false),
             };
+            if !negated {
+                // A disease ranks on every phenotype its page lists.
+                disease_rows.push(AnnotationRow {
+                    subject: code.clone(),
+                    source: Source::Orphanet,
+                    node: d,
+                    term: hp,
+                    frequency: freq,
+                });
+            }
             assoc.push((
                 (d.index() as u32, hp.index() as u32, negated),
                 PhenotypeAssertion {
@@ -806,6 +817,7 @@ pub(super) fn build(b: SourceBundle) -> Result<KnowledgeGraph, IngestError> {
     for (r, &g) in g2p.iter().zip(&g2p_gene) {
         if let Some(hp) = st.hp(&r.hpo) {
             gene_rows.push(AnnotationRow {
+                source: Source::GenesToPhenotype,
                 subject: match &st.graph[g] {
                     Node::Gene(gene) => gene.id.clone(),
                     _ => unreachable!(),

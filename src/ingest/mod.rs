@@ -15,6 +15,7 @@ pub mod mondo;
 pub mod obo;
 pub mod orphanet_epidemiology;
 pub mod orphapacket;
+pub mod phenopacket;
 
 #[cfg(test)]
 mod fuzz_regressions;

@@ -173,3 +173,90 @@ fn serve_shuts_down_cleanly_on_sigterm() {
     assert!(std::net::TcpStream::connect(&addr).is_err());
     let _ = std::fs::remove_dir_all(&data_dir);
 }
+
+/// `diagnose` ranks one phenopacket with each term's ratio, and a JSONL of
+/// cases with each case's rank of its diagnosis and the summary; a
+/// malformed line is refused with its file and line.
+#[test]
+fn diagnose_ranks_one_phenopacket_and_a_batch() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = std::env::temp_dir().join(format!("rarekg-diagnose-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let one = dir.join("case.json");
+    std::fs::write(
+        &one,
+        r#"{"id": "P1", "subject": {"id": "P1", "sex": "FEMALE"},
+            "phenotypicFeatures": [
+              {"type": {"id": "HP:0003701", "label": "Proximal muscle weakness"}},
+              {"type": {"id": "HP:0003236"}}, {"type": {"id": "HP:0012544"}},
+              {"type": {"id": "HP:9999999"}},
+              {"type": {"id": "HP:0001250"}, "excluded": true}]}"#,
+    )
+    .unwrap();
+    let out = rarekg(&[
+        "--root",
+        repo.to_str().unwrap(),
+        "diagnose",
+        one.to_str().unwrap(),
+        "--top",
+        "5",
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("# P1: 3 observed, 1 excluded terms used; sex FEMALE"),
+        "{text}"
+    );
+    assert!(
+        text.contains("# ignored HP:9999999 (observed): UnknownTerm"),
+        "{text}"
+    );
+    assert!(text.contains("-HP:0001250="), "{text}");
+    assert_eq!(
+        text.lines().filter(|l| !l.starts_with('#')).count(),
+        6,
+        "{text}"
+    );
+    let batch = dir.join("cases.jsonl");
+    std::fs::write(
+        &batch,
+        "{\"id\": \"a\", \"disease\": \"ORPHA:732\", \"observed\": [\"HP:0003701\", \"HP:0003236\", \"HP:0012544\", \"HP:0003457\"], \"excluded\": []}\n\n{\"id\": \"b\", \"disease\": \"OMIM:154700\", \"observed\": [\"HP:0001166\", \"HP:0001519\", \"HP:0000545\"], \"excluded\": [\"HP:0001250\"]}\n",
+    )
+    .unwrap();
+    let out = rarekg(&[
+        "--root",
+        repo.to_str().unwrap(),
+        "diagnose",
+        batch.to_str().unwrap(),
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("| likelihood ratio | used | 2 |"), "{text}");
+    let rank = |id: &str| -> usize {
+        text.lines()
+            .find(|l| l.starts_with(&format!("{id}\t")))
+            .and_then(|l| l.split('\t').nth(1))
+            .and_then(|r| r.parse().ok())
+            .unwrap_or_else(|| panic!("{text}"))
+    };
+    assert!(rank("a") <= 10 && rank("b") <= 10, "{text}");
+    std::fs::write(&batch, "{\"id\": \"a\", \"observed\": [1]}\n").unwrap();
+    let out = rarekg(&[
+        "--root",
+        repo.to_str().unwrap(),
+        "diagnose",
+        batch.to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cases.jsonl:1"), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}

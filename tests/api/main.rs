@@ -7,6 +7,7 @@ mod clients;
 mod common;
 mod conformance;
 mod curation;
+mod diagnosis;
 mod diff;
 mod disease_page;
 mod errors;
