@@ -242,6 +242,11 @@ impl LikelihoodTables {
     }
 
     /// Adds one observed term's ln ratio to every profile's `acc`.
+    ///
+    /// An ancestor whose factor is at most the floor cannot raise any
+    /// profile above it (no frequency exceeds 1) and is skipped, and only
+    /// the profiles some posting raised take a logarithm: for a specific
+    /// term, the organ-system ancestors that every profile reaches drop out.
     pub(super) fn add_observed(
         &self,
         kg: &KnowledgeGraph,
@@ -250,20 +255,32 @@ impl LikelihoodTables {
         acc: &mut [f64],
         scratch: &mut Vec<f64>,
     ) {
+        let floor = self.params().floor;
         scratch.clear();
-        scratch.resize(self.profiles, self.params().floor);
+        scratch.resize(self.profiles, floor);
+        let mut raised: Vec<u32> = Vec::new();
         for (x, factor) in self.ladder(kg, a, q) {
+            if factor <= floor {
+                continue;
+            }
             let (p, f) = self.postings(x);
             for (&p, &f) in p.iter().zip(f) {
                 let v = f64::from(f) * factor;
                 let s = &mut scratch[p as usize];
                 if v > *s {
+                    if *s == floor {
+                        raised.push(p);
+                    }
                     *s = v;
                 }
             }
         }
-        for (acc, s) in acc.iter_mut().zip(scratch.iter()) {
-            *acc += s.ln();
+        let ln_floor = floor.ln();
+        for acc in acc.iter_mut() {
+            *acc += ln_floor;
+        }
+        for p in raised {
+            acc[p as usize] += scratch[p as usize].ln() - ln_floor;
         }
     }
 

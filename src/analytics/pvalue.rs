@@ -331,10 +331,10 @@ fn saddlepoint_tail(x: &[u8], k: usize, m: f64) -> f64 {
     // Newton (with bisection safeguards) for K'(θ) = m.
     let (mut lo, mut hi) = (-50.0f64, 50.0f64);
     let mut th = (m - mean) / var0;
-    for _ in 0..100 {
+    for _ in 0..60 {
         th = th.clamp(lo, hi);
         let (_, k1, k2) = cgf(th);
-        if (k1 - m).abs() < 1e-10 {
+        if (k1 - m).abs() < 1e-9 * (1.0 + m.abs()) || hi - lo < 1e-12 {
             break;
         }
         if k1 < m {
