@@ -116,13 +116,17 @@ pub fn one(kg: &KnowledgeGraph, case: &Case, o: &Options) -> String {
     };
     let ranking = a.rank(kg, &req);
     let top = &ranking.ranked[..o.top.min(ranking.ranked.len())];
-    let (p, floor) = a.p_values(kg, &req, top);
+    let p = a.p_values(kg, &req, top);
+    let floor = a
+        .p_value_floor(&req)
+        .map_or("no floor (fitted normal)".to_string(), |f| {
+            format!("p-values down to {f:.1e}")
+        });
     let _ = writeln!(
         s,
-        "# {}, {} ranked; p-values down to {:.1e}\nrank\tid\tname\tscore\tp_value\tterms",
+        "# {}, {} ranked; {floor}\nrank\tid\tname\tscore\tp_value\tterms",
         name_of(o.scoring),
         ranking.ranked.len(),
-        floor.floor
     );
     let profiles = match o.target {
         Target::Diseases => a.diseases(),

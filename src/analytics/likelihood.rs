@@ -207,17 +207,24 @@ impl LikelihoodTables {
         self.params.unwrap_or_default()
     }
 
-    fn postings(&self, x: NodeId) -> (&[u32], &[f32]) {
+    /// A term's postings: the profiles, with `F` for observed and for
+    /// excluded terms.
+    fn postings(&self, x: NodeId) -> (&[u32], &[f32], &[f32]) {
         let r = self.offsets[x.index()] as usize..self.offsets[x.index() + 1] as usize;
-        (&self.profile[r.clone()], &self.freq[r])
+        (
+            &self.profile[r.clone()],
+            &self.freq[r.clone()],
+            &self.excluded_freq[r],
+        )
     }
 
-    /// `F(D, x)` of one profile.
-    fn frequency(&self, x: NodeId, profile: usize) -> f64 {
-        let (p, f) = self.postings(x);
+    /// `F(D, x)` of one profile for an observed term, and for an excluded
+    /// one.
+    fn frequency(&self, x: NodeId, profile: usize) -> (f64, f64) {
+        let (p, f, fx) = self.postings(x);
         match p.binary_search(&(profile as u32)) {
-            Ok(i) => f64::from(f[i]),
-            Err(_) => 0.0,
+            Ok(i) => (f64::from(f[i]), f64::from(fx[i])),
+            Err(_) => (0.0, 0.0),
         }
     }
 
@@ -263,7 +270,7 @@ impl LikelihoodTables {
             if factor <= floor {
                 continue;
             }
-            let (p, f) = self.postings(x);
+            let (p, f, _) = self.postings(x);
             for (&p, &f) in p.iter().zip(f) {
                 let v = f64::from(f) * factor;
                 let s = &mut scratch[p as usize];
@@ -306,18 +313,9 @@ impl LikelihoodTables {
         for acc in acc.iter_mut() {
             *acc += absent;
         }
-        let r = self.offsets[e.index()] as usize..self.offsets[e.index() + 1] as usize;
-        for (&p, &f) in self.profile[r.clone()].iter().zip(&self.excluded_freq[r]) {
+        let (p, _, f) = self.postings(e);
+        for (&p, &f) in p.iter().zip(f) {
             acc[p as usize] += (1.0 - f64::from(f).min(cap)).ln();
-        }
-    }
-
-    /// `F'(D, e)` of one profile, for an excluded term.
-    fn excluded_frequency(&self, x: NodeId, profile: usize) -> f64 {
-        let r = self.offsets[x.index()] as usize..self.offsets[x.index() + 1] as usize;
-        match self.profile[r.clone()].binary_search(&(profile as u32)) {
-            Ok(i) => f64::from(self.excluded_freq[r.start + i]),
-            Err(_) => 0.0,
         }
     }
 
@@ -351,7 +349,7 @@ impl LikelihoodTables {
         };
         if excluded {
             let cap = self.params().cap;
-            let f = self.excluded_frequency(q, profile);
+            let f = self.frequency(q, profile).1;
             let b = self.excluded_background[q.index()];
             let eta = self.params().ascertainment;
             let looked = if eta > 0.0 {
@@ -380,7 +378,7 @@ impl LikelihoodTables {
             ratio: floor,
         };
         for (x, factor) in self.ladder(kg, a, q) {
-            let f = self.frequency(x, profile);
+            let f = self.frequency(x, profile).0;
             let v = f * factor;
             if v > out.ratio {
                 out.via = Some(x);

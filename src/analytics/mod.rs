@@ -38,7 +38,7 @@ mod similarity;
 
 pub use likelihood::{LikelihoodTables, Params, TermRatio};
 pub use patient::{IgnoreReason, Ignored, Patient, Redirected};
-pub use pvalue::{PValues, MAX_SIZE, POOL, RANDOM_PROFILES};
+pub use pvalue::{MAX_SIZE, POOL, RANDOM_PROFILES};
 pub use ranking::{
     Ranked, Ranking, RankingRequest, Scoring, Target, TermMatch, TieBreak, TIE_BREAK,
 };

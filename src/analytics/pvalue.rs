@@ -46,7 +46,6 @@ pub(super) struct Backgrounds {
     /// Per target: each profile's ln ratios for the pool's terms, quantised
     /// by [`STEP`] above the floor (profile-major).
     pools: [Vec<u8>; 2],
-    floors: [f64; 2],
     /// Per target and method: normal fits per (combine, weighting, size,
     /// profile).
     fits: Mutex<HashMap<(Target, Method), Arc<Fits>>>,
@@ -74,13 +73,6 @@ fn fit_index(combine: Combine, weighted: bool, size: usize, profile: usize, n: u
     (((c * 2 + usize::from(weighted)) * MAX_SIZE + (size - 1)) * n) + profile
 }
 
-/// A raw p-value, and the smallest value the method can give for this
-/// query.
-#[derive(Debug, Clone, Copy)]
-pub struct PValues {
-    pub floor: f64,
-}
-
 impl Analytics {
     /// Builds the likelihood-ratio pools (with the release).
     pub(super) fn build_pools(&mut self, kg: &KnowledgeGraph) {
@@ -106,26 +98,31 @@ impl Analytics {
                 }
             }
             self.backgrounds.pools[slot(target)] = pool;
-            self.backgrounds.floors[slot(target)] = floor;
         }
     }
 
-    /// The p-value of each ranked profile's score, and the smallest value
-    /// attainable for this query.
+    /// The smallest p-value a query can have: under the likelihood ratio
+    /// one over the pool to the power of the observed terms; none for a
+    /// similarity method, whose fitted normal has no floor.
+    pub fn p_value_floor(&self, req: &RankingRequest) -> Option<f64> {
+        let k = req.query_terms().len().max(1);
+        (req.scoring == Scoring::LikelihoodRatio).then(|| (POOL as f64).powi(-(k as i32)))
+    }
+
+    /// The p-value of each ranked profile's score.
     pub fn p_values(
         &self,
         kg: &KnowledgeGraph,
         req: &RankingRequest,
         ranked: &[Ranked],
-    ) -> (Vec<f64>, PValues) {
+    ) -> Vec<f64> {
         let k = req.query_terms().len().max(1);
         match req.scoring {
             Scoring::LikelihoodRatio => {
-                let s = slot(req.target);
-                let pool = &self.backgrounds.pools[s];
-                let floor = self.backgrounds.floors[s];
-                let smallest = (POOL as f64).powi(-(k as i32));
-                let ps = ranked
+                let pool = &self.backgrounds.pools[slot(req.target)];
+                let floor = self.tables_of(req.target).params().floor.ln();
+                let smallest = self.p_value_floor(req).unwrap_or(0.0);
+                ranked
                     .iter()
                     .map(|r| {
                         let x = &pool[r.profile * POOL..(r.profile + 1) * POOL];
@@ -136,13 +133,12 @@ impl Analytics {
                         // at its top value.
                         saddlepoint_tail(x, k, mean).max(smallest)
                     })
-                    .collect();
-                (ps, PValues { floor: smallest })
+                    .collect()
             }
             Scoring::Similarity { method, combine } => {
                 let fits = self.fits(kg, req.target, method);
                 let size = k.min(MAX_SIZE);
-                let ps = ranked
+                ranked
                     .iter()
                     .map(|r| {
                         let (m, sd) = fits.mean_sd[fit_index(
@@ -162,8 +158,7 @@ impl Analytics {
                             upper_normal((r.observed_score - f64::from(m)) / f64::from(sd))
                         }
                     })
-                    .collect();
-                (ps, PValues { floor: 0.0 })
+                    .collect()
             }
         }
     }

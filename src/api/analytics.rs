@@ -564,12 +564,8 @@ fn ranking(ctx: &Context<'_>, target: Target, ask: Ask) -> Result<RankingPage, A
             .field("edges")
             .field("adjustedPValue")
             .exists();
-    let (p_values, floor) = if wants_p || ctx.look_ahead().field("pValueFloor").exists() {
-        let (p, f) = a.p_values(g, &req, page);
-        (wants_p.then_some(p), Some(f.floor))
-    } else {
-        (None, None)
-    };
+    let p_values = wants_p.then(|| a.p_values(g, &req, page));
+    let floor = a.p_value_floor(&req);
     let page: Vec<an::Ranked> = page.to_vec();
     let shared = Arc::new(Shared {
         ranking,
@@ -588,7 +584,6 @@ fn ranking(ctx: &Context<'_>, target: Target, ask: Ask) -> Result<RankingPage, A
             cursor: cursor(start + i),
         })
         .collect();
-    let lr = scoring == Scoring::LikelihoodRatio;
     Ok(RankingPage {
         total_count: total,
         method: ask.method,
@@ -631,7 +626,7 @@ fn ranking(ctx: &Context<'_>, target: Target, ask: Ask) -> Result<RankingPage, A
                 reason: i.reason.into(),
             })
             .collect(),
-        p_value_floor: floor.filter(|_| lr),
+        p_value_floor: floor,
         tie_break: "equal scores are ordered by the first annotation id, as text".into(),
         page_info: page_info(range, total),
         edges,
