@@ -4,7 +4,8 @@
 
 use crate::analytics::evaluation::{known_cases, summarise, Condition, Known, Summary};
 use crate::analytics::{
-    Combine, LikelihoodTables, Method, Params, Patient, RankingRequest, Scoring, Target, TermMatch,
+    Combine, LikelihoodTables, Method, Params, Patient, RankingRequest, Scoring, Sex, Target,
+    TermMatch,
 };
 use crate::graph::KnowledgeGraph;
 use crate::ingest::phenopacket::Case;
@@ -69,6 +70,8 @@ pub fn params(text: &str) -> Result<Params, OptionError> {
             "excluded_min" => p.excluded_min = v as f32,
             "similarity_exclusion" => p.similarity_exclusion = v,
             "ascertainment" => p.ascertainment = v,
+            "unstated" => p.unstated = v,
+            "sex_mismatch" => p.sex_mismatch = v,
             _ => return Err(OptionError::Param(part.into())),
         }
     }
@@ -113,6 +116,7 @@ pub fn one(kg: &KnowledgeGraph, case: &Case, o: &Options) -> String {
         excluded: patient.excluded.clone(),
         scoring: o.scoring,
         weight_by_frequency: o.weight_by_frequency,
+        sex: case.sex.as_deref().and_then(Sex::parse),
     };
     let ranking = a.rank(kg, &req);
     let top = &ranking.ranked[..o.top.min(ranking.ranked.len())];

@@ -185,6 +185,7 @@ pub fn rank(kg: &KnowledgeGraph, run: &RankRun) -> Result<String, RankError> {
         excluded: Vec::new(),
         scoring: Scoring::Similarity { method, combine },
         weight_by_frequency: false,
+        sex: None,
     };
     let a = kg.analytics();
     for _ in 0..3 {

@@ -15,7 +15,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 PER=3
-SIM=300
+SIM=1000
 while [ $# -gt 0 ]; do
   case "$1" in
     --per-disease) PER="$2"; shift 2 ;;
@@ -24,7 +24,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 OUT="${OUT:-$(mktemp -d -t rarekg-diagnosis.XXXXXX)}"
-CASES="$ROOT/data/phenopackets/dev.jsonl.gz"
+CASES="$ROOT/data/phenopackets/dev_phenopackets.tar.gz"
 (cd "$ROOT" && cargo build --release --quiet)
 echo "## rarekg $(git -C "$ROOT" rev-parse --short HEAD), cases: $CASES, up to $PER per disease (0: all)"
 echo

@@ -1,7 +1,7 @@
 //! Measuring a ranking on patients whose diagnosis is known: published
 //! cases (phenopackets) and simulated patients, as top-k shares and ranks.
 
-use super::{Analytics, LikelihoodTables, Patient, RankingRequest, Scoring, Target};
+use super::{Analytics, LikelihoodTables, Patient, RankingRequest, Scoring, Sex, Target};
 use crate::curie::Curie;
 use crate::graph::model::NodeId;
 use crate::graph::{KnowledgeGraph, Lookup, Rel};
@@ -25,6 +25,8 @@ pub struct Known {
     pub patient: Patient,
     /// The diagnosis' record (none: the diagnosis is not in the graph).
     pub diagnosis: Option<NodeId>,
+    /// The case's sex.
+    pub sex: Option<Sex>,
 }
 
 impl Known {
@@ -77,6 +79,7 @@ pub fn known_cases(kg: &KnowledgeGraph, cases: &[Case]) -> Vec<Known> {
             Known {
                 id: c.id.clone(),
                 patient: Patient::resolve(kg, &observed, &excluded),
+                sex: c.sex.as_deref().and_then(Sex::parse),
                 diagnosis: c.diagnoses.iter().find_map(|d| {
                     let d = Curie::parse(d).ok()?;
                     match kg.find_disease(&d) {
@@ -113,6 +116,7 @@ impl Analytics {
                 },
                 scoring: cond.scoring,
                 weight_by_frequency: cond.weight_by_frequency,
+                sex: k.sex,
             };
             let rankable = k
                 .diagnosis
@@ -223,6 +227,7 @@ impl Analytics {
                     ..Default::default()
                 },
                 diagnosis: Some(p.node),
+                sex: None,
             });
         }
         out

@@ -27,11 +27,20 @@
 //!   feature are the ones penalised for its absence, and those are the ones
 //!   the clinicians were considering).
 //!
+//! - Each of the profile's **unstated** annotations (phenotypic
+//!   abnormalities no query term, observed or excluded, is at, above or
+//!   below) has `(1 - ρ·F) / (1 - ρ·B)`, ρ = [`Params::unstated`]: a
+//!   feature the patient has is reported with probability ρ, so leaving out
+//!   one the disease nearly always has costs a little and leaving out a
+//!   rare one nothing. Without it a profile with a hundred annotations
+//!   matches any report somewhere and loses nothing for the rest.
+//!
 //! The constants ([`Params`]) were chosen on up to three cases per disease
 //! of the development half of phenopacket-store, as round values on a
 //! plateau (`rarekg diagnose --lr-params` varies them), not case by case.
 //!
-//! The composite ratio is the product over the query's terms; the post-test
+//! The composite ratio is the product over the query's terms, times the
+//! unstated features' ratio and the patient's sex's (`super::sex`); the post-test
 //! probability is `odds / (1 + odds)` with `odds` the pretest odds times the
 //! ratio. Ranking by the ratio is ranking by post-test probability under a
 //! uniform pretest probability.
@@ -70,6 +79,14 @@ pub struct Params {
     /// excluded term also carries its observed-term ratio to the power η
     /// (0: the absence alone counts, as in LIRICAL).
     pub ascertainment: f64,
+    /// The reporting rate ρ of an unstated feature: an annotation of the
+    /// profile that no query term (observed or excluded) is at, above or
+    /// below counts `(1 - ρ·F) / (1 - ρ·B)` (0: unstated features say
+    /// nothing).
+    pub unstated: f64,
+    /// The sex ratio, before normalising, of a disease that is X-linked
+    /// recessive or Y-linked in a female patient (1: sex says nothing).
+    pub sex_mismatch: f64,
 }
 
 impl Default for Params {
@@ -83,6 +100,8 @@ impl Default for Params {
             excluded_min: 0.0,
             similarity_exclusion: 0.05,
             ascertainment: 0.3,
+            unstated: 0.15,
+            sex_mismatch: 0.2,
         }
     }
 }
@@ -102,6 +121,20 @@ pub struct LikelihoodTables {
     profiles: usize,
     /// Per node: `B` for excluded terms.
     excluded_background: Vec<f64>,
+    /// Per profile, the range of its entries in `unstated_term` and
+    /// `unstated_ln`: its phenotypic-abnormality annotations, each with its
+    /// ln ratio if left unstated (see [`Params::unstated`]).
+    unstated_offsets: Vec<u32>,
+    unstated_term: Vec<u32>,
+    unstated_ln: Vec<f32>,
+    /// Per profile: the sum of its `unstated_ln`.
+    unstated_total: Vec<f64>,
+    /// The same entries by term: per HPO node, the range of its entries in
+    /// `stated_profile` and `stated_ln`, so that a query touches only the
+    /// annotations it covers.
+    stated_offsets: Vec<u32>,
+    stated_profile: Vec<u32>,
+    stated_ln: Vec<f32>,
 }
 
 /// One query term's likelihood ratio for one profile, and where it came
@@ -199,7 +232,55 @@ impl LikelihoodTables {
             background,
             profiles: profiles.len(),
             excluded_background,
+            ..Default::default()
         }
+        .with_unstated(a, profiles)
+    }
+
+    /// Each profile's annotations with their ln ratio if left unstated,
+    /// computed once so that a query only subtracts those it covers.
+    fn with_unstated(mut self, a: &Analytics, profiles: &[Profile]) -> Self {
+        let p = self.params();
+        let rho = p.unstated;
+        self.unstated_offsets.push(0);
+        for prof in profiles {
+            let (terms, _) = a.span(prof);
+            let mut total = 0.0;
+            for (&t, &f) in terms.iter().zip(a.freqs_of(prof)) {
+                if rho <= 0.0 || !a.in_branch[t as usize] {
+                    continue;
+                }
+                let f = f64::from(if f == UNKNOWN { p.unknown } else { f });
+                let b = self.background[t as usize].min(1.0);
+                let ln = ((1.0 - rho * f) / (1.0 - rho * b)).ln();
+                self.unstated_term.push(t);
+                self.unstated_ln.push(ln as f32);
+                total += f64::from(ln as f32);
+            }
+            self.unstated_offsets.push(self.unstated_term.len() as u32);
+            self.unstated_total.push(total);
+        }
+        let mut by_term: Vec<(u32, u32, f32)> = Vec::with_capacity(self.unstated_term.len());
+        for p in 0..profiles.len() {
+            let r = self.unstated_offsets[p] as usize..self.unstated_offsets[p + 1] as usize;
+            for (&t, &ln) in self.unstated_term[r.clone()]
+                .iter()
+                .zip(&self.unstated_ln[r])
+            {
+                by_term.push((t, p as u32, ln));
+            }
+        }
+        by_term.sort_unstable_by_key(|e| (e.0, e.1));
+        self.stated_offsets = vec![0; a.ic.len() + 1];
+        for e in &by_term {
+            self.stated_offsets[e.0 as usize + 1] += 1;
+        }
+        for i in 0..a.ic.len() {
+            self.stated_offsets[i + 1] += self.stated_offsets[i];
+        }
+        self.stated_profile = by_term.iter().map(|e| e.1).collect();
+        self.stated_ln = by_term.iter().map(|e| e.2).collect();
+        self
     }
 
     /// The constants the tables were built with.
@@ -317,6 +398,62 @@ impl LikelihoodTables {
         for (&p, &f) in p.iter().zip(f) {
             acc[p as usize] += (1.0 - f64::from(f).min(cap)).ln();
         }
+    }
+
+    /// Adds every profile's unstated features' ln ratio for a query (see
+    /// [`Params::unstated`]): each profile's total, less its annotations at
+    /// the covered terms.
+    pub(super) fn add_unstated(&self, covered: &[bool], acc: &mut [f64]) {
+        if self.unstated_total.len() != acc.len() {
+            return;
+        }
+        for (acc, &t) in acc.iter_mut().zip(&self.unstated_total) {
+            *acc += t;
+        }
+        for (x, _) in covered.iter().enumerate().filter(|(_, &c)| c) {
+            let r = self.stated_offsets[x] as usize..self.stated_offsets[x + 1] as usize;
+            for (&p, &ln) in self.stated_profile[r.clone()]
+                .iter()
+                .zip(&self.stated_ln[r])
+            {
+                acc[p as usize] -= f64::from(ln);
+            }
+        }
+    }
+
+    /// The terms a query covers: each query term (observed or excluded),
+    /// its ancestors and its descendants.
+    pub(super) fn covered(kg: &KnowledgeGraph, a: &Analytics, query: &[NodeId]) -> Vec<bool> {
+        let mut covered = vec![false; a.ic.len()];
+        for &q in query {
+            for x in std::iter::once(q)
+                .chain(kg.ancestors(q))
+                .chain(kg.descendants(q))
+            {
+                if let Some(c) = covered.get_mut(x.index()) {
+                    *c = true;
+                }
+            }
+        }
+        covered
+    }
+
+    /// The ln ratio of a profile's unstated features: its annotations that
+    /// the query does not cover (see [`Params::unstated`]). `profile`
+    /// indexes the profiles the tables were built from.
+    pub(super) fn unstated_ln(&self, profile: usize, covered: &[bool]) -> f64 {
+        let Some(&total) = self.unstated_total.get(profile) else {
+            return 0.0;
+        };
+        let r =
+            self.unstated_offsets[profile] as usize..self.unstated_offsets[profile + 1] as usize;
+        let stated: f64 = self.unstated_term[r.clone()]
+            .iter()
+            .zip(&self.unstated_ln[r])
+            .filter(|&(&t, _)| covered[t as usize])
+            .map(|(_, &ln)| f64::from(ln))
+            .sum();
+        total - stated
     }
 
     /// One term's ratio for one profile, with what it matched.

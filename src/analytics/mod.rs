@@ -34,6 +34,7 @@ mod likelihood;
 mod patient;
 mod pvalue;
 mod ranking;
+mod sex;
 mod similarity;
 
 pub use likelihood::{LikelihoodTables, Params, TermRatio};
@@ -42,6 +43,7 @@ pub use pvalue::{MAX_SIZE, POOL, RANDOM_PROFILES};
 pub use ranking::{
     Ranked, Ranking, RankingRequest, Scoring, Target, TermMatch, TieBreak, TIE_BREAK,
 };
+pub use sex::Sex;
 pub use similarity::{Combine, Method};
 
 use crate::curie::Curie;
@@ -107,6 +109,8 @@ pub struct Analytics {
     /// Whether each node is a phenotypic abnormality (under HP:0000118).
     in_branch: Vec<bool>,
     lr_diseases: LikelihoodTables,
+    sex_diseases: sex::SexTable,
+    sex_genes: sex::SexTable,
     lr_genes: LikelihoodTables,
     backgrounds: pvalue::Backgrounds,
 }
@@ -197,6 +201,8 @@ impl Analytics {
         a.gene_order = id_order(&a.genes);
         a.lr_diseases = LikelihoodTables::build(kg, &a, &a.diseases);
         a.lr_genes = LikelihoodTables::build(kg, &a, &a.genes);
+        a.sex_diseases = sex::SexTable::build(kg, &a.diseases);
+        a.sex_genes = sex::SexTable::build(kg, &a.genes);
         a.build_pools(kg);
         a
     }

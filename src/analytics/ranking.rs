@@ -18,7 +18,7 @@
 //!
 //! Ties break by [`TIE_BREAK`].
 
-use super::{Analytics, Combine, Method, Profile, TermRatio};
+use super::{Analytics, Combine, Method, Profile, Sex, TermRatio};
 use crate::graph::model::NodeId;
 use crate::graph::KnowledgeGraph;
 
@@ -58,6 +58,8 @@ pub struct RankingRequest {
     pub excluded: Vec<NodeId>,
     pub scoring: Scoring,
     pub weight_by_frequency: bool,
+    /// The patient's sex (likelihood-ratio scoring only).
+    pub sex: Option<Sex>,
 }
 
 /// A profile's place in a ranking.
@@ -176,6 +178,34 @@ impl Analytics {
         Ranking { ranked, sims, k }
     }
 
+    /// Every profile's sex ratio under a request (all 1 unless the
+    /// patient is female).
+    pub fn sex_ratios(&self, req: &RankingRequest, tables: &super::LikelihoodTables) -> Vec<f64> {
+        let t = match req.target {
+            Target::Diseases => &self.sex_diseases,
+            Target::Genes => &self.sex_genes,
+        };
+        t.ratios(req.sex, &tables.params())
+    }
+
+    /// One profile's ratios besides the terms' (likelihood-ratio scoring):
+    /// its unstated features' and the patient's sex's.
+    pub fn other_ratios(
+        &self,
+        kg: &KnowledgeGraph,
+        req: &RankingRequest,
+        profile: usize,
+    ) -> (f64, f64) {
+        let tables = self.tables_of(req.target);
+        let mut all = req.query_terms();
+        all.extend(req.excluded_terms());
+        let covered = super::LikelihoodTables::covered(kg, self, &all);
+        (
+            tables.unstated_ln(profile, &covered).exp(),
+            self.sex_ratios(req, tables)[profile],
+        )
+    }
+
     fn rank_lr(
         &self,
         kg: &KnowledgeGraph,
@@ -189,8 +219,18 @@ impl Analytics {
             tables.add_observed(kg, self, q, &mut acc, &mut scratch);
         }
         let observed = acc.clone();
-        for e in req.excluded_terms() {
+        let excluded = req.excluded_terms();
+        for &e in &excluded {
             tables.add_excluded(kg, self, e, &mut acc, &mut scratch);
+        }
+        let mut all = req.query_terms();
+        all.extend(&excluded);
+        if tables.params().unstated > 0.0 {
+            let covered = super::LikelihoodTables::covered(kg, self, &all);
+            tables.add_unstated(&covered, &mut acc);
+        }
+        for (acc, r) in acc.iter_mut().zip(self.sex_ratios(req, tables)) {
+            *acc += r.ln();
         }
         acc.iter()
             .zip(&observed)

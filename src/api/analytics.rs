@@ -339,9 +339,36 @@ impl RankedEntry {
         self.score
     }
     /// The composite likelihood ratio (`LIKELIHOOD_RATIO` only): the
-    /// product of the terms' ratios in `explanation`.
+    /// product of the terms' ratios in `explanation`,
+    /// `unstatedFeaturesRatio` and `sexRatio`.
     async fn likelihood_ratio(&self) -> Option<f64> {
         self.is_lr().then(|| 10f64.powf(self.score))
+    }
+    /// The likelihood ratio of the record's unstated features
+    /// (`LIKELIHOOD_RATIO` only): each annotated phenotype that no query
+    /// term is at, above or below counts `(1 - 0.15 F) / (1 - 0.15 B)`,
+    /// `F` its frequency in the record (0.5 when no source states one) and
+    /// `B` its background frequency: a feature the disease nearly always
+    /// has, left unmentioned, costs a little; a rare one, nothing.
+    async fn unstated_features_ratio(&self, ctx: &Context<'_>) -> Option<f64> {
+        let g = kg(ctx);
+        self.is_lr().then(|| {
+            g.analytics()
+                .other_ratios(g, &self.shared.req, self.profile)
+                .0
+        })
+    }
+    /// The likelihood ratio of the patient's sex (`LIKELIHOOD_RATIO`
+    /// only): for a female patient, a record whose every stated mode of
+    /// inheritance is X-linked recessive or Y-linked counts 0.2 before the
+    /// ratios are divided by their mean over the records; otherwise 1.
+    async fn sex_ratio(&self, ctx: &Context<'_>) -> Option<f64> {
+        let g = kg(ctx);
+        self.is_lr().then(|| {
+            g.analytics()
+                .other_ratios(g, &self.shared.req, self.profile)
+                .1
+        })
     }
     /// The pretest probability: one over the entries ranked (uniform).
     async fn pretest_probability(&self) -> f64 {
@@ -551,6 +578,7 @@ fn ranking(ctx: &Context<'_>, target: Target, ask: Ask) -> Result<RankingPage, A
         excluded: patient.excluded.clone(),
         scoring,
         weight_by_frequency: ask.weight_by_frequency,
+        sex: info.1.as_deref().and_then(an::Sex::parse),
     };
     let a = g.analytics();
     let ranking = a.rank(g, &req);

@@ -43,7 +43,7 @@ const RANK_PACKET: &str = r#"query($p: JSON!) {
     totalCount method pValueFloor tieBreak
     patient { id sex observed { id } excluded { id } }
     ignoredTerms { id excluded reason }
-    edges { rank score likelihoodRatio pretestProbability postTestProbability pValue adjustedPValue
+    edges { rank score likelihoodRatio unstatedFeaturesRatio sexRatio pretestProbability postTestProbability pValue adjustedPValue
       annotationSets { id source } disease { id equivalentIds }
       explanation { queryTerm { id } excluded likelihoodRatio frequency backgroundFrequency
         bestMatch { id } commonAncestor { id } sources { id source } } } } }"#;
@@ -64,24 +64,20 @@ fn a_published_phenopacket_ranks_its_diagnosis_first_with_each_terms_ratio() {
     let total = r["totalCount"].as_f64().unwrap();
     assert!(total > 10_000.0, "{total}");
     let edges = r["edges"].as_array().unwrap();
-    let hit = edges
-        .iter()
-        .find(|e| {
-            e["disease"]["equivalentIds"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|i| i == "OMIM:615193")
-        })
-        .unwrap_or_else(|| panic!("{edges:#?}"));
+    let hit = record(edges, "OMIM:615193").unwrap_or_else(|| panic!("{edges:#?}"));
     assert!(hit["rank"].as_u64().unwrap() <= 3, "{hit:#?}");
-    // The composite ratio is the product of the terms' ratios.
+    // The composite ratio is the product of the terms' ratios, the
+    // unstated features' and the sex's (a male patient: 1).
+    assert_eq!(hit["sexRatio"], 1.0);
+    let unstated = hit["unstatedFeaturesRatio"].as_f64().unwrap();
+    assert!(unstated > 0.0, "{unstated}");
     let product: f64 = hit["explanation"]
         .as_array()
         .unwrap()
         .iter()
         .map(|m| m["likelihoodRatio"].as_f64().unwrap())
-        .product();
+        .product::<f64>()
+        * unstated;
     let lr = hit["likelihoodRatio"].as_f64().unwrap();
     assert!((product / lr - 1.0).abs() < 1e-6, "{product} vs {lr}");
     assert!((hit["score"].as_f64().unwrap() - lr.log10()).abs() < 1e-9);
@@ -229,6 +225,78 @@ fn diseases_with_phenotypes_only_from_their_orphanet_packet_are_rankable() {
     assert_eq!(hit["annotationSets"][0]["source"], "Orphanet");
 }
 
+const RANK_ONE: &str = r#"query($p: JSON!) {
+  rankDiseases(phenopacket: $p, first: 500) {
+    edges { likelihoodRatio unstatedFeaturesRatio sexRatio disease { id equivalentIds } } } }"#;
+
+/// The ranked entry of a record, by one of its ids.
+fn record<'a>(edges: &'a [Value], id: &str) -> Option<&'a Value> {
+    edges.iter().find(|e| {
+        e["disease"]["equivalentIds"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i == id)
+    })
+}
+
+/// The entry of a record (by one of its ids) in a ranking of a phenopacket.
+fn entry_of(packet: Value, id: &str) -> Value {
+    let v = query(RANK_ONE, json!({ "p": packet }));
+    record(v["rankDiseases"]["edges"].as_array().unwrap(), id)
+        .cloned()
+        .unwrap_or_else(|| panic!("{id} is not in the first 500"))
+}
+
+fn packet(sex: &str, terms: &[&str]) -> Value {
+    json!({
+        "id": "test", "subject": { "id": "test", "sex": sex },
+        "phenotypicFeatures": terms.iter().map(|t| json!({ "type": { "id": t, "label": "" } })).collect::<Vec<_>>()
+    })
+}
+
+#[test]
+fn an_x_linked_recessive_disease_counts_less_in_a_female_patient() {
+    // Duchenne muscular dystrophy (X-linked recessive): calf
+    // pseudohypertrophy, Gowers sign, elevated creatine kinase.
+    let terms = ["HP:0003707", "HP:0003391", "HP:0003236"];
+    let female = entry_of(packet("FEMALE", &terms), "OMIM:310200");
+    let male = entry_of(packet("MALE", &terms), "OMIM:310200");
+    let (f, m) = (
+        female["sexRatio"].as_f64().unwrap(),
+        male["sexRatio"].as_f64().unwrap(),
+    );
+    assert_eq!(m, 1.0);
+    assert!(f < 0.25, "{f}");
+    let ratio =
+        female["likelihoodRatio"].as_f64().unwrap() / male["likelihoodRatio"].as_f64().unwrap();
+    assert!((ratio / f - 1.0).abs() < 1e-6, "{ratio} vs {f}");
+    // An autosomal recessive disease gains a little in the same patient:
+    // the sex ratios are divided by their mean.
+    let lgmd = entry_of(packet("FEMALE", &terms), "OMIM:253700");
+    assert!(lgmd["sexRatio"].as_f64().unwrap() > 1.0, "{lgmd:#?}");
+}
+
+#[test]
+fn a_query_that_covers_every_feature_leaves_none_unstated() {
+    // Phenotypic abnormality is at or above every annotation.
+    let v = query(
+        RANK_ONE,
+        json!({ "p": packet("UNKNOWN_SEX", &["HP:0000118"]) }),
+    );
+    let edges = v["rankDiseases"]["edges"].as_array().unwrap();
+    assert_eq!(edges.len(), 500);
+    for e in edges {
+        assert_eq!(e["unstatedFeaturesRatio"], 1.0, "{e:#?}");
+        assert_eq!(e["sexRatio"], 1.0, "{e:#?}");
+    }
+    // Arachnodactyly alone leaves Marfan syndrome's frequent features
+    // (ectopia lentis, aortic root dilatation...) unstated.
+    let one = entry_of(packet("UNKNOWN_SEX", &["HP:0001166"]), "OMIM:154700");
+    let u = one["unstatedFeaturesRatio"].as_f64().unwrap();
+    assert!(u < 0.5, "{u}");
+}
+
 #[test]
 fn frequency_weighting_is_neutral_where_no_frequency_is_stated() {
     let kg = kg();
@@ -251,6 +319,7 @@ fn frequency_weighting_is_neutral_where_no_frequency_is_stated() {
                 combine: Combine::FunSimAvg,
             },
             weight_by_frequency: weighted,
+            sex: None,
         };
         a.rank(&kg, &req)
             .ranked
