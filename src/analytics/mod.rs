@@ -200,7 +200,13 @@ impl Analytics {
         a.disease_order = id_order(&a.diseases);
         a.gene_order = id_order(&a.genes);
         a.lr_diseases = LikelihoodTables::build(kg, &a, &a.diseases);
-        a.lr_genes = LikelihoodTables::build(kg, &a, &a.genes);
+        // A gene's annotations gather every disease of the gene, most of
+        // which a patient does not have: its unstated features say nothing.
+        let genes = Params {
+            unstated: 0.0,
+            ..Params::default()
+        };
+        a.lr_genes = LikelihoodTables::build_with(kg, &a, &a.genes, genes);
         a.sex_diseases = sex::SexTable::build(kg, &a.diseases);
         a.sex_genes = sex::SexTable::build(kg, &a.genes);
         a.build_pools(kg);

@@ -349,7 +349,8 @@ impl RankedEntry {
     /// term is at, above or below counts `(1 - 0.15 F) / (1 - 0.15 B)`,
     /// `F` its frequency in the record (0.5 when no source states one) and
     /// `B` its background frequency: a feature the disease nearly always
-    /// has, left unmentioned, costs a little; a rare one, nothing.
+    /// has, left unmentioned, costs a little; a rare one, nothing. 1 when
+    /// ranking genes: a gene's annotations gather all its diseases'.
     async fn unstated_features_ratio(&self, ctx: &Context<'_>) -> Option<f64> {
         let g = kg(ctx);
         self.is_lr().then(|| {
