@@ -119,6 +119,13 @@ impl RankingRequest {
             .filter(|e| q.binary_search(e).is_err())
             .collect()
     }
+
+    /// The query terms, then the excluded terms.
+    pub fn all_terms(&self) -> Vec<NodeId> {
+        let mut all = self.query_terms();
+        all.extend(self.excluded_terms());
+        all
+    }
 }
 
 fn sorted(t: &[NodeId]) -> Vec<NodeId> {
@@ -178,32 +185,27 @@ impl Analytics {
         Ranking { ranked, sims, k }
     }
 
-    /// Every profile's sex ratio under a request (all 1 unless the
-    /// patient is female).
-    pub fn sex_ratios(&self, req: &RankingRequest, tables: &super::LikelihoodTables) -> Vec<f64> {
-        let t = match req.target {
+    fn sex_table(&self, t: Target) -> &super::sex::SexTable {
+        match t {
             Target::Diseases => &self.sex_diseases,
             Target::Genes => &self.sex_genes,
-        };
-        t.ratios(req.sex, &tables.params())
+        }
     }
 
-    /// One profile's ratios besides the terms' (likelihood-ratio scoring):
-    /// its unstated features' and the patient's sex's.
-    pub fn other_ratios(
-        &self,
-        kg: &KnowledgeGraph,
-        req: &RankingRequest,
-        profile: usize,
-    ) -> (f64, f64) {
-        let tables = self.tables_of(req.target);
-        let mut all = req.query_terms();
-        all.extend(req.excluded_terms());
-        let covered = super::LikelihoodTables::covered(kg, self, &all);
-        (
-            tables.unstated_ln(profile, &covered).exp(),
-            self.sex_ratios(req, tables)[profile],
-        )
+    /// One profile's likelihood ratio for the patient's sex (1 unless the
+    /// patient is female).
+    pub fn sex_ratio(&self, req: &RankingRequest, profile: usize) -> f64 {
+        let params = self.tables_of(req.target).params();
+        self.sex_table(req.target).ratio(profile, req.sex, &params)
+    }
+
+    /// One profile's likelihood ratio for its unstated features (see
+    /// [`super::Params::unstated`]).
+    pub fn unstated_ratio(&self, kg: &KnowledgeGraph, req: &RankingRequest, profile: usize) -> f64 {
+        let covered = super::LikelihoodTables::covered(kg, self, &req.all_terms());
+        self.tables_of(req.target)
+            .unstated_ln(profile, &covered)
+            .exp()
     }
 
     fn rank_lr(
@@ -223,14 +225,16 @@ impl Analytics {
         for &e in &excluded {
             tables.add_excluded(kg, self, e, &mut acc, &mut scratch);
         }
-        let mut all = req.query_terms();
-        all.extend(&excluded);
         if tables.params().unstated > 0.0 {
-            let covered = super::LikelihoodTables::covered(kg, self, &all);
+            let covered = super::LikelihoodTables::covered(kg, self, &req.all_terms());
             tables.add_unstated(&covered, &mut acc);
         }
-        for (acc, r) in acc.iter_mut().zip(self.sex_ratios(req, tables)) {
-            *acc += r.ln();
+        if req.sex.is_some() {
+            let sex = self.sex_table(req.target);
+            let params = tables.params();
+            for (i, acc) in acc.iter_mut().enumerate() {
+                *acc += sex.ratio(i, req.sex, &params).ln();
+            }
         }
         acc.iter()
             .zip(&observed)

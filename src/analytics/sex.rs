@@ -49,6 +49,8 @@ const NOT_FEMALE_LABELS: [&str; 2] = ["x-linked recessive", "y-linked"];
 #[derive(Debug, Default)]
 pub(super) struct SexTable {
     not_female: Vec<bool>,
+    /// How many of `not_female` are true.
+    not_female_count: usize,
 }
 
 impl SexTable {
@@ -74,19 +76,28 @@ impl SexTable {
                             || NOT_FEMALE_LABELS.contains(&a.label.to_ascii_lowercase().as_str())
                     })
             })
-            .collect();
-        SexTable { not_female }
+            .collect::<Vec<bool>>();
+        SexTable {
+            not_female_count: not_female.iter().filter(|&&x| x).count(),
+            not_female,
+        }
     }
 
-    /// Every profile's sex ratio for a patient.
-    pub(super) fn ratios(&self, sex: Option<Sex>, params: &Params) -> Vec<f64> {
+    /// One profile's sex ratio for a patient: its raw ratio over the mean
+    /// raw ratio of every profile.
+    pub(super) fn ratio(&self, profile: usize, sex: Option<Sex>, params: &Params) -> f64 {
         let n = self.not_female.len();
         if sex != Some(Sex::Female) || n == 0 {
-            return vec![1.0; n];
+            return 1.0;
         }
-        let raw = |&nf: &bool| if nf { params.sex_mismatch } else { 1.0 };
-        let mean = self.not_female.iter().map(raw).sum::<f64>() / n as f64;
-        self.not_female.iter().map(|nf| raw(nf) / mean).collect()
+        let k = self.not_female_count as f64;
+        let mean = (n as f64 - k + k * params.sex_mismatch) / n as f64;
+        let raw = if self.not_female[profile] {
+            params.sex_mismatch
+        } else {
+            1.0
+        };
+        raw / mean
     }
 }
 
@@ -98,19 +109,21 @@ mod tests {
     fn an_x_linked_recessive_disease_costs_in_a_female_patient_only() {
         let t = SexTable {
             not_female: vec![false, true, false, false],
+            not_female_count: 1,
         };
         let params = Params {
             sex_mismatch: 0.2,
             ..Params::default()
         };
-        let r = t.ratios(Some(Sex::Female), &params);
+        let ratios = |sex| (0..4).map(|i| t.ratio(i, sex, &params)).collect::<Vec<_>>();
+        let r = ratios(Some(Sex::Female));
         let mean = (3.0 + 0.2) / 4.0;
         assert!((r[1] - 0.2 / mean).abs() < 1e-12);
         assert!((r[0] - 1.0 / mean).abs() < 1e-12);
         // The ratios compare diseases: their mean is 1.
         assert!((r.iter().sum::<f64>() / 4.0 - 1.0).abs() < 1e-12);
         for sex in [Some(Sex::Male), None] {
-            assert!(t.ratios(sex, &params).iter().all(|&r| r == 1.0));
+            assert!(ratios(sex).iter().all(|&r| r == 1.0));
         }
         assert_eq!(Sex::parse("female"), Some(Sex::Female));
         assert_eq!(Sex::parse("UNKNOWN_SEX"), None);

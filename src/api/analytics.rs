@@ -355,8 +355,7 @@ impl RankedEntry {
         let g = kg(ctx);
         self.is_lr().then(|| {
             g.analytics()
-                .other_ratios(g, &self.shared.req, self.profile)
-                .0
+                .unstated_ratio(g, &self.shared.req, self.profile)
         })
     }
     /// The likelihood ratio of the patient's sex (`LIKELIHOOD_RATIO`
@@ -364,11 +363,10 @@ impl RankedEntry {
     /// inheritance is X-linked recessive or Y-linked counts 0.2 before the
     /// ratios are divided by their mean over the records; otherwise 1.
     async fn sex_ratio(&self, ctx: &Context<'_>) -> Option<f64> {
-        let g = kg(ctx);
         self.is_lr().then(|| {
-            g.analytics()
-                .other_ratios(g, &self.shared.req, self.profile)
-                .1
+            kg(ctx)
+                .analytics()
+                .sex_ratio(&self.shared.req, self.profile)
         })
     }
     /// The pretest probability: one over the entries ranked (uniform).
