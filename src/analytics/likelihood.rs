@@ -113,7 +113,11 @@ pub struct LikelihoodTables {
     /// Per node, the range of its postings.
     offsets: Vec<u32>,
     profile: Vec<u32>,
+    /// `F` of each posting.
     freq: Vec<f32>,
+    /// `ln F` of each posting, so that an observed term's pass takes no
+    /// logarithm.
+    ln_freq: Vec<f32>,
     /// The same for excluded terms (see [`Params::excluded_unknown`]).
     excluded_freq: Vec<f32>,
     /// Per node: `B`, floored at half a profile.
@@ -153,6 +157,14 @@ pub struct TermRatio {
     /// `B(via)`.
     pub background: f64,
     pub ratio: f64,
+}
+
+/// The buffer one ranking reuses from term to term: the best `ln` ratio so
+/// far per profile, at the floor between terms.
+#[derive(Debug, Default)]
+pub(super) struct Scratch {
+    /// `f32`: half the cache of `f64`, and the postings' `ln F` are `f32`.
+    best: Vec<f32>,
 }
 
 impl LikelihoodTables {
@@ -228,6 +240,7 @@ impl LikelihoodTables {
             offsets,
             profile: entries.iter().map(|e| e.1).collect(),
             freq: entries.iter().map(|e| e.2).collect(),
+            ln_freq: entries.iter().map(|e| e.2.ln()).collect(),
             excluded_freq: entries.iter().map(|e| e.3).collect(),
             background,
             profiles: profiles.len(),
@@ -288,13 +301,13 @@ impl LikelihoodTables {
         self.params.unwrap_or_default()
     }
 
-    /// A term's postings: the profiles, with `F` for observed and for
-    /// excluded terms.
+    /// A term's postings: the profiles, with `ln F` for observed and `F`
+    /// for excluded terms.
     fn postings(&self, x: NodeId) -> (&[u32], &[f32], &[f32]) {
         let r = self.offsets[x.index()] as usize..self.offsets[x.index() + 1] as usize;
         (
             &self.profile[r.clone()],
-            &self.freq[r.clone()],
+            &self.ln_freq[r.clone()],
             &self.excluded_freq[r],
         )
     }
@@ -302,9 +315,12 @@ impl LikelihoodTables {
     /// `F(D, x)` of one profile for an observed term, and for an excluded
     /// one.
     fn frequency(&self, x: NodeId, profile: usize) -> (f64, f64) {
-        let (p, f, fx) = self.postings(x);
-        match p.binary_search(&(profile as u32)) {
-            Ok(i) => (f64::from(f[i]), f64::from(fx[i])),
+        let r = self.offsets[x.index()] as usize..self.offsets[x.index() + 1] as usize;
+        match self.profile[r.clone()].binary_search(&(profile as u32)) {
+            Ok(i) => (
+                f64::from(self.freq[r.start + i]),
+                f64::from(self.excluded_freq[r.start + i]),
+            ),
             Err(_) => (0.0, 0.0),
         }
     }
@@ -329,46 +345,47 @@ impl LikelihoodTables {
             .collect()
     }
 
-    /// Adds one observed term's ln ratio to every profile's `acc`.
+    /// Adds `weight` times one observed term's ln ratio to every profile's
+    /// `acc`.
     ///
     /// An ancestor whose factor is at most the floor cannot raise any
-    /// profile above it (no frequency exceeds 1) and is skipped, and only
-    /// the profiles some posting raised take a logarithm: for a specific
-    /// term, the organ-system ancestors that every profile reaches drop out.
+    /// profile above it (no frequency exceeds 1) and is skipped: for a
+    /// specific term, the organ-system ancestors that every profile reaches
+    /// drop out. The maximum is taken in ln space, from the postings'
+    /// `ln F`, so the pass takes one logarithm per ancestor, not per
+    /// posting.
     pub(super) fn add_observed(
         &self,
         kg: &KnowledgeGraph,
         a: &Analytics,
         q: NodeId,
+        weight: f64,
         acc: &mut [f64],
-        scratch: &mut Vec<f64>,
+        scratch: &mut Scratch,
     ) {
         let floor = self.params().floor;
-        scratch.clear();
-        scratch.resize(self.profiles, floor);
-        let mut raised: Vec<u32> = Vec::new();
+        let ln_floor = floor.ln() as f32;
+        if scratch.best.len() != self.profiles {
+            scratch.best.clear();
+            scratch.best.resize(self.profiles, ln_floor);
+        }
         for (x, factor) in self.ladder(kg, a, q) {
             if factor <= floor {
                 continue;
             }
-            let (p, f, _) = self.postings(x);
-            for (&p, &f) in p.iter().zip(f) {
-                let v = f64::from(f) * factor;
-                let s = &mut scratch[p as usize];
-                if v > *s {
-                    if *s == floor {
-                        raised.push(p);
-                    }
-                    *s = v;
-                }
+            let ln_factor = factor.ln() as f32;
+            let (p, lf, _) = self.postings(x);
+            for (&p, &lf) in p.iter().zip(lf) {
+                // Branch-free: which posting wins is data, not a pattern.
+                let s = &mut scratch.best[p as usize];
+                *s = s.max(lf + ln_factor);
             }
         }
-        let ln_floor = floor.ln();
-        for acc in acc.iter_mut() {
-            *acc += ln_floor;
-        }
-        for p in raised {
-            acc[p as usize] += scratch[p as usize].ln() - ln_floor;
+        // One pass over every profile (vectorised) adds the ratio and
+        // resets the buffer; a profile no posting raised adds the floor.
+        for (acc, s) in acc.iter_mut().zip(scratch.best.iter_mut()) {
+            *acc += weight * f64::from(*s);
+            *s = ln_floor;
         }
     }
 
@@ -379,15 +396,11 @@ impl LikelihoodTables {
         a: &Analytics,
         e: NodeId,
         acc: &mut [f64],
-        scratch: &mut Vec<f64>,
+        scratch: &mut Scratch,
     ) {
         let eta = self.params().ascertainment;
         if eta > 0.0 {
-            let mut looked = vec![0.0; acc.len()];
-            self.add_observed(kg, a, e, &mut looked, scratch);
-            for (acc, l) in acc.iter_mut().zip(&looked) {
-                *acc += eta * l;
-            }
+            self.add_observed(kg, a, e, eta, acc, scratch);
         }
         let cap = self.params().cap;
         let absent = -(1.0 - self.excluded_background[e.index()].min(cap)).ln();

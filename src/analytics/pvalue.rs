@@ -88,11 +88,11 @@ impl Analytics {
             );
             let mut pool = vec![0u8; n * POOL];
             let mut acc = vec![0.0f64; n];
-            let mut scratch = Vec::new();
+            let mut scratch = super::likelihood::Scratch::default();
             for (j, i) in picks.into_iter().enumerate() {
                 acc.iter_mut().for_each(|a| *a = 0.0);
                 let t = NodeId::new(self.informative[i] as usize);
-                tables.add_observed(kg, self, t, &mut acc, &mut scratch);
+                tables.add_observed(kg, self, t, 1.0, &mut acc, &mut scratch);
                 for (p, &v) in acc.iter().enumerate() {
                     pool[p * POOL + j] = ((v - floor) / STEP).round().clamp(0.0, 255.0) as u8;
                 }
@@ -301,11 +301,20 @@ fn saddlepoint_tail(x: &[u8], k: usize, m: f64) -> f64 {
     // K(θ), K'(θ), K''(θ), shifted by the mean for stability.
     let min = support.first().map_or(0.0, |s| s.0);
     let cgf = |th: f64| -> (f64, f64, f64) {
-        // Shifted so that no exponent is positive.
+        // Shifted so that no exponent is positive; the values are on the
+        // integer lattice, so `exp(θ (v - shift))` is an integer power of
+        // one exponential (one `exp` per call, not one per value).
         let shift = if th >= 0.0 { max } else { min };
+        let mut powers = [0.0f64; 256];
+        let base = (-th.abs()).exp();
+        let mut x = 1.0;
+        for p in powers.iter_mut().take((max - min) as usize + 1) {
+            *p = x;
+            x *= base;
+        }
         let (mut s0, mut s1, mut s2) = (0.0, 0.0, 0.0);
         for &(v, p) in &support {
-            let w = p * (th * (v - shift)).exp();
+            let w = p * powers[(v - shift).abs() as usize];
             s0 += w;
             s1 += w * v;
             s2 += w * v * v;
