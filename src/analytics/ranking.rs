@@ -218,12 +218,19 @@ impl Analytics {
         self.sex_table(req.target).ratio(profile, req.sex, &params)
     }
 
+    /// The terms a request covers (each query term, its ancestors and its
+    /// descendants), for [`Analytics::unstated_ratio`]: computed once per
+    /// request, not once per entry.
+    pub fn covered(&self, kg: &KnowledgeGraph, req: &RankingRequest) -> Vec<bool> {
+        super::LikelihoodTables::covered(kg, self, &req.all_terms())
+    }
+
     /// One profile's likelihood ratio for its unstated features (see
-    /// [`super::Params::unstated`]).
-    pub fn unstated_ratio(&self, kg: &KnowledgeGraph, req: &RankingRequest, profile: usize) -> f64 {
-        let covered = super::LikelihoodTables::covered(kg, self, &req.all_terms());
+    /// [`super::Params::unstated`]), from the request's
+    /// [`Analytics::covered`] terms.
+    pub fn unstated_ratio(&self, req: &RankingRequest, covered: &[bool], profile: usize) -> f64 {
         self.tables_of(req.target)
-            .unstated_ln(profile, &covered)
+            .unstated_ln(profile, covered)
             .exp()
     }
 
@@ -245,8 +252,7 @@ impl Analytics {
             tables.add_excluded(kg, self, e, &mut acc, &mut scratch);
         }
         if tables.params().unstated > 0.0 {
-            let covered = super::LikelihoodTables::covered(kg, self, &req.all_terms());
-            tables.add_unstated(&covered, &mut acc);
+            tables.add_unstated(&self.covered(kg, req), &mut acc);
         }
         if req.sex.is_some() {
             let sex = self.sex_table(req.target);

@@ -293,6 +293,9 @@ struct Shared {
     req: RankingRequest,
     /// Entries ranked: the pretest probability is one over it.
     total: usize,
+    /// The terms the request covers, computed by the first entry that asks
+    /// for its unstated features' ratio.
+    covered: std::sync::OnceLock<Vec<bool>>,
 }
 
 /// One ranked disease or gene.
@@ -352,10 +355,11 @@ impl RankedEntry {
     /// has, left unmentioned, costs a little; a rare one, nothing. 1 when
     /// ranking genes: a gene's annotations gather all its diseases'.
     async fn unstated_features_ratio(&self, ctx: &Context<'_>) -> Option<f64> {
-        let g = kg(ctx);
+        let (g, s) = (kg(ctx), &self.shared);
         self.is_lr().then(|| {
-            g.analytics()
-                .unstated_ratio(g, &self.shared.req, self.profile)
+            let a = g.analytics();
+            let covered = s.covered.get_or_init(|| a.covered(g, &s.req));
+            a.unstated_ratio(&s.req, covered, self.profile)
         })
     }
     /// The likelihood ratio of the patient's sex (`LIKELIHOOD_RATIO`
@@ -598,6 +602,7 @@ fn ranking(ctx: &Context<'_>, target: Target, ask: Ask) -> Result<RankingPage, A
         ranking,
         req,
         total,
+        covered: Default::default(),
     });
     let edges = page
         .iter()
