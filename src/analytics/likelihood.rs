@@ -301,10 +301,15 @@ impl LikelihoodTables {
         self.params.unwrap_or_default()
     }
 
+    /// Where a term's postings are.
+    fn range(&self, x: NodeId) -> std::ops::Range<usize> {
+        self.offsets[x.index()] as usize..self.offsets[x.index() + 1] as usize
+    }
+
     /// A term's postings: the profiles, with `ln F` for observed and `F`
     /// for excluded terms.
     fn postings(&self, x: NodeId) -> (&[u32], &[f32], &[f32]) {
-        let r = self.offsets[x.index()] as usize..self.offsets[x.index() + 1] as usize;
+        let r = self.range(x);
         (
             &self.profile[r.clone()],
             &self.ln_freq[r.clone()],
@@ -315,7 +320,7 @@ impl LikelihoodTables {
     /// `F(D, x)` of one profile for an observed term, and for an excluded
     /// one.
     fn frequency(&self, x: NodeId, profile: usize) -> (f64, f64) {
-        let r = self.offsets[x.index()] as usize..self.offsets[x.index() + 1] as usize;
+        let r = self.range(x);
         match self.profile[r.clone()].binary_search(&(profile as u32)) {
             Ok(i) => (
                 f64::from(self.freq[r.start + i]),

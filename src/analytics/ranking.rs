@@ -185,15 +185,17 @@ impl Analytics {
             }
         };
         let order = self.order_of(req.target);
-        // By score, then the tie-break: one integer key per profile, sorted
-        // without a comparator (three times as fast as comparing the
-        // floats and looking up the order on ten thousand profiles).
+        // By score, then the tie-break: one integer key per entry (score,
+        // tie-break rank, position in `ranked`), sorted without a
+        // comparator (three times as fast as comparing the floats and
+        // looking up the order on ten thousand profiles).
         let mut keys: Vec<u128> = ranked
             .iter()
-            .map(|r| {
+            .enumerate()
+            .map(|(i, r)| {
                 (u128::from(descending(r.score)) << 64)
                     | (u128::from(order[r.profile]) << 32)
-                    | r.profile as u128
+                    | i as u128
             })
             .collect();
         keys.sort_unstable();
