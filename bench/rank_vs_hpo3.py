@@ -63,6 +63,8 @@ import statistics
 import sys
 import time
 
+from hpo3_common import load_hpo3, machine_busy_s
+
 DEFAULT_TERMS = ["HP:0003326", "HP:0001324", "HP:0003236", "HP:0003701", "HP:0012378"]
 METHODS = ["resnik", "lin", "jc", "graphic"]
 COMBINES = ["funSimAvg", "funSimMax", "BMA"]
@@ -134,17 +136,6 @@ def loadavg():
         return None
 
 
-def machine_busy_s():
-    """Busy CPU seconds of the whole machine so far (all cores), from /proc/stat."""
-    try:
-        with open("/proc/stat") as f:
-            v = [int(x) for x in f.readline().split()[1:]]
-        idle = v[3] + (v[4] if len(v) > 4 else 0)  # idle + iowait
-        return (sum(v[:8]) - idle) / os.sysconf("SC_CLK_TCK")
-    except (OSError, ValueError, IndexError):
-        return None
-
-
 def os_threads():
     try:
         return len(os.listdir("/proc/self/task"))
@@ -154,22 +145,11 @@ def os_threads():
 
 def main(argv=None):
     a = parse_args(sys.argv[1:] if argv is None else argv)
-    if a.threads is not None:
-        # rayon reads this when hpo3 first builds its global pool
-        os.environ["RAYON_NUM_THREADS"] = str(a.threads)
-
-    import pyhpo
-    from pyhpo import HPOSet, Ontology, helper
-
-    for f in ("hp.obo", "phenotype.hpoa", "genes_to_phenotype.txt"):
-        if not os.path.exists(os.path.join(a.data, f)):
-            sys.exit(f"missing {f} in {a.data}")
-
     out = print
     threads_before = os_threads()
-    t0 = time.perf_counter()
-    Ontology(a.data, from_obo_file=True)
-    load_s = time.perf_counter() - t0
+    pyhpo, load_s = load_hpo3(a.data, a.threads)
+    from pyhpo import HPOSet, Ontology, helper
+
     out(f"# hpo3 {pyhpo.__version__} (backend {pyhpo.__backend__}), python {platform.python_version()}, "
         f"HPO release {Ontology.version()}, {len(Ontology)} terms")
     out(f"# ontology load ({a.data}): {load_s:.3f} s")

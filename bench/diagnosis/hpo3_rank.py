@@ -75,20 +75,13 @@ import statistics
 import sys
 import time
 
+# bench/hpo3_common.py, shared with bench/rank_vs_hpo3.py
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from hpo3_common import load_hpo3, machine_busy_s  # noqa: E402
+
 METHODS = ["resnik", "lin", "jc", "jc2", "rel", "ic", "graphic", "dist"]
 COMBINES = ["funSimAvg", "funSimMax", "BMA"]
 KINDS = ["omim", "orpha", "gene"]
-
-
-def machine_busy_s():
-    """Busy CPU seconds of the whole machine so far (all cores), from /proc/stat."""
-    try:
-        with open("/proc/stat") as f:
-            v = [int(x) for x in f.readline().split()[1:]]
-        idle = v[3] + (v[4] if len(v) > 4 else 0)  # idle + iowait
-        return (sum(v[:8]) - idle) / os.sysconf("SC_CLK_TCK")
-    except (OSError, ValueError, IndexError):
-        return None
 
 
 def log(msg):
@@ -171,20 +164,10 @@ def print_table(rows):
 
 def main(argv=None):
     a = parse_args(sys.argv[1:] if argv is None else argv)
-    if a.threads is not None:
-        # rayon reads this when hpo3 first builds its global pool
-        os.environ["RAYON_NUM_THREADS"] = str(a.threads)
-
-    import pyhpo
+    t_start = time.perf_counter()
+    pyhpo, load_s = load_hpo3(a.data, a.threads)
     from pyhpo import HPOSet, Ontology
 
-    for f in ("hp.obo", "phenotype.hpoa", "genes_to_phenotype.txt"):
-        if not os.path.exists(os.path.join(a.data, f)):
-            sys.exit(f"missing {f} in {a.data}")
-
-    t_start = time.perf_counter()
-    Ontology(a.data, from_obo_file=True)
-    load_s = time.perf_counter() - t_start
     log(f"[hpo3_rank] hpo3 {pyhpo.__version__}, python {platform.python_version()}, "
         f"HPO release {Ontology.version()}, {len(Ontology)} terms; load {load_s:.2f} s")
 
