@@ -18,6 +18,11 @@ use rarekg::graph::{DataPaths, KnowledgeGraph};
 use rarekg::release::{Release, Releases};
 use std::sync::Arc;
 
+/// The server's allocator, as `src/main.rs` chooses it, so that these
+/// figures are the server's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 struct Page {
     rt: tokio::runtime::Runtime,
     schema: RareSchema,

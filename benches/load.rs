@@ -6,6 +6,11 @@
 
 use std::process::Command;
 
+/// The server's allocator, as `src/main.rs` chooses it, so that these
+/// figures are the server's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let bin = env!("CARGO_BIN_EXE_rarekg");
     let root = env!("CARGO_MANIFEST_DIR");

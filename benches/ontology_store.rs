@@ -7,6 +7,11 @@ use rarekg::graph::{DataPaths, KnowledgeGraph};
 use rarekg::store::OntologyStore;
 use std::time::Instant;
 
+/// The server's allocator, as `src/main.rs` chooses it, so that these
+/// figures are the server's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let paths = DataPaths::under(root);

@@ -27,6 +27,11 @@ use rarekg::search::{Request, SearchIndex};
 use std::hint::black_box;
 use std::time::Instant;
 
+/// The server's allocator, as `src/main.rs` chooses it, so that these
+/// figures are the server's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const PREFIXES: [&str; 40] = [
     "polymyo",
     "polymiositis",

@@ -614,7 +614,6 @@ impl KnowledgeGraph {
         builder::association_frequency(&self.graph, self.phenotype_assertions(a))
     }
 
-    /// An interned provenance string.
     /// Information content, similarity and the ranking of diseases and genes.
     pub fn analytics(&self) -> &crate::analytics::Analytics {
         &self.analytics
@@ -625,6 +624,7 @@ impl KnowledgeGraph {
         &self.records
     }
 
+    /// An interned provenance string.
     pub fn text(&self, s: Sym) -> &str {
         self.strings.get(s)
     }

@@ -11,7 +11,7 @@
 
 use super::rate_limit::{Caller, RateInfo};
 use super::request::{self, Encoding, Media};
-use super::{role, AppState};
+use super::AppState;
 use crate::api::{ApiError, Role};
 use async_graphql_axum::GraphQLRequest;
 use axum::body::Body;
@@ -26,7 +26,7 @@ pub(super) async fn post(State(state): State<AppState>, req: Request<Body>) -> R
     let Some(media) = Media::negotiate(req.headers()) else {
         return not_acceptable();
     };
-    let role = role(req.headers(), &state.tokens);
+    let role = state.tokens.role(req.headers());
     let encoding = match request::encoding(req.headers()) {
         Ok(e) => e,
         Err(e) => return refusal(e, None, media),
@@ -127,7 +127,7 @@ pub(super) async fn get(State(state): State<AppState>, req: Request<Body>) -> Re
             .insert(header::ETAG, HeaderValue::from_str(&etag).unwrap());
         return r;
     }
-    let role = role(req.headers(), &state.tokens);
+    let role = state.tokens.role(req.headers());
     let rate = req.extensions().get::<RateInfo>().copied();
     answer(&state, role, gql, rate, Some(etag), media).await
 }

@@ -7,6 +7,7 @@
 //! one) that its log lines carry. Data routes are rate limited per API key
 //! or, without one, per client address.
 
+mod auth;
 mod export;
 mod graphql;
 mod health;
@@ -16,7 +17,7 @@ mod request;
 mod sparql;
 mod ws;
 
-use crate::api::{DocumentCache, RareSchema, Role};
+use crate::api::{DocumentCache, RareSchema};
 pub use crate::config::Tokens;
 use crate::config::{Config, Limits};
 use crate::release::Releases;
@@ -41,7 +42,7 @@ struct AppState {
     /// Requests executing now; more wait for a permit.
     running: Arc<tokio::sync::Semaphore>,
     /// Tokens and roles (`Authorization: Bearer ...`).
-    tokens: Arc<Tokens>,
+    tokens: Arc<auth::TokenTable>,
     metrics: Arc<Metrics>,
     /// Request budgets: the middleware charges each HTTP request; batches
     /// and graphql-ws charge each further operation.
@@ -75,7 +76,7 @@ pub fn app(schema: RareSchema, releases: Arc<Releases>, config: &Config) -> Rout
         releases,
         running: Arc::new(tokio::sync::Semaphore::new(limits.concurrency())),
         limits: Arc::new(limits),
-        tokens: Arc::new(config.tokens.clone()),
+        tokens: Arc::new(auth::TokenTable::new(&config.tokens)),
         metrics: Arc::new(Metrics::new()),
         budgets: budgets.clone(),
     };
@@ -116,42 +117,30 @@ pub fn app(schema: RareSchema, releases: Arc<Releases>, config: &Config) -> Rout
                         .unwrap_or("");
                     tracing::info_span!("request", id, method = %req.method(), path = req.uri().path())
                 },
-            ),
+            )
+            .on_failure(log_failure),
         )
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
 }
 
-/// The caller's role from `Authorization: Bearer <token>`. Configured
-/// tokens are `name:secret` (or a bare `secret`, named `maintainer`).
-fn role(headers: &axum::http::HeaderMap, tokens: &Tokens) -> Role {
-    let token = headers
-        .get(axum::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim);
-    let Some(token) = token else {
-        return Role::Anonymous;
-    };
-    let named = |entry: &String| match entry.rsplit_once(':') {
-        Some((name, secret)) => (name.to_string(), secret.to_string()),
-        None => ("maintainer".to_string(), entry.clone()),
-    };
-    if let Some((name, _)) = tokens
-        .maintainers
-        .iter()
-        .map(named)
-        .find(|(_, s)| s == token)
-    {
-        return Role::Maintainer(name);
+/// A 5xx answer, in the log. A 503 is an answer the server chose (`/ready`
+/// while a release loads, a full queue, the store not loaded yet) and tells
+/// the caller to retry: it is logged at DEBUG, so that the probes of a
+/// start-up do not fill the log with errors. Any other 5xx is an ERROR.
+fn log_failure(
+    class: tower_http::classify::ServerErrorsFailureClass,
+    latency: std::time::Duration,
+    _span: &tracing::Span,
+) {
+    use tower_http::classify::ServerErrorsFailureClass::StatusCode as Status;
+    let latency_ms = latency.as_millis();
+    match class {
+        Status(axum::http::StatusCode::SERVICE_UNAVAILABLE) => {
+            tracing::debug!(latency_ms, "answered 503 Service Unavailable")
+        }
+        class => tracing::error!(classification = %class, latency_ms, "response failed"),
     }
-    if let Some((name, _)) = tokens.curators.iter().map(named).find(|(_, s)| s == token) {
-        return Role::Curator(name);
-    }
-    if tokens.readers.iter().map(named).any(|(_, s)| s == token) {
-        return Role::Reader;
-    }
-    Role::Unknown
 }
 
 async fn graphiql() -> impl IntoResponse {

@@ -45,7 +45,7 @@ pub(super) async fn upgrade(
     caller: Option<axum::Extension<Caller>>,
     ws: WebSocketUpgrade,
 ) -> Response {
-    let header_role = super::role(&headers, &state.tokens);
+    let header_role = state.tokens.role(&headers);
     let caller = caller.map(|c| c.0);
     let max = state.limits.ws_max_message_bytes;
     let ws = ws
@@ -204,7 +204,7 @@ impl Session {
             if let Ok(v) = value.parse() {
                 h.insert(axum::http::header::AUTHORIZATION, v);
             }
-            self.role = super::role(&h, &self.state.tokens);
+            self.role = self.state.tokens.role(&h);
             if self.role == Role::Unknown {
                 return Err("Forbidden: unknown token".into());
             }

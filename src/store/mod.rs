@@ -485,27 +485,129 @@ fn rdf_files(dir: &Path) -> Result<Vec<PathBuf>, StoreError> {
     Ok(out)
 }
 
-/// Cancels a query when its time is up; dropping it stops the timer.
+/// Cancels a query when its time is up; dropping it (the query ended)
+/// takes its deadline back.
+///
+/// Every query of the process shares one timer thread, which sleeps until
+/// the earliest deadline: a thread per query cost a spawn each and, under
+/// load, as many sleeping threads as queries in flight. Written here because
+/// the store's queries run on blocking threads, outside any async runtime
+/// whose timers could serve.
 struct Watchdog {
-    stop: Option<std::sync::mpsc::Sender<()>>,
+    key: (Instant, u64),
+}
+
+/// The deadlines of the queries running now, earliest first, keyed by a
+/// sequence number so that equal instants stay apart.
+#[derive(Default)]
+struct Deadlines {
+    next: u64,
+    pending: std::collections::BTreeMap<(Instant, u64), CancellationToken>,
+}
+
+struct Timer {
+    deadlines: std::sync::Mutex<Deadlines>,
+    changed: std::sync::Condvar,
+}
+
+impl Timer {
+    /// The process's timer, its thread started on first use.
+    fn get() -> &'static Timer {
+        static TIMER: std::sync::OnceLock<&'static Timer> = std::sync::OnceLock::new();
+        TIMER.get_or_init(|| {
+            let timer: &'static Timer = Box::leak(Box::new(Timer {
+                deadlines: Default::default(),
+                changed: Default::default(),
+            }));
+            std::thread::Builder::new()
+                .name("sparql-watchdog".into())
+                .spawn(move || timer.run())
+                .expect("the SPARQL watchdog thread starts");
+            timer
+        })
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Deadlines> {
+        self.deadlines.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn run(&self) {
+        let mut d = self.lock();
+        loop {
+            let now = Instant::now();
+            while let Some(entry) = d.pending.first_entry() {
+                if entry.key().0 > now {
+                    break;
+                }
+                entry.remove().cancel();
+            }
+            d = match d.pending.first_key_value() {
+                Some(((at, _), _)) => {
+                    let wait = at.saturating_duration_since(now);
+                    self.changed
+                        .wait_timeout(d, wait)
+                        .unwrap_or_else(|e| e.into_inner())
+                        .0
+                }
+                None => self.changed.wait(d).unwrap_or_else(|e| e.into_inner()),
+            };
+        }
+    }
 }
 
 impl Watchdog {
     fn start(token: CancellationToken, timeout: Duration) -> Watchdog {
-        let (tx, rx) = std::sync::mpsc::channel::<()>();
-        std::thread::spawn(move || {
-            if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = rx.recv_timeout(timeout) {
-                token.cancel();
-            }
-        });
-        Watchdog { stop: Some(tx) }
+        let timer = Timer::get();
+        let mut d = timer.lock();
+        let key = (Instant::now() + timeout, d.next);
+        d.next += 1;
+        d.pending.insert(key, token);
+        let earliest = d.pending.first_key_value().is_some_and(|(k, _)| *k == key);
+        drop(d);
+        if earliest {
+            timer.changed.notify_one();
+        }
+        Watchdog { key }
     }
 }
 
 impl Drop for Watchdog {
     fn drop(&mut self) {
-        if let Some(tx) = self.stop.take() {
-            let _ = tx.send(());
+        Timer::get().lock().pending.remove(&self.key);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Waits up to 10 s for `token` to be cancelled.
+    fn cancelled_within_10s(token: &CancellationToken) -> bool {
+        let until = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < until {
+            if token.is_cancelled() {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(5));
         }
+        false
+    }
+
+    #[test]
+    fn a_watchdog_cancels_its_query_when_time_is_up_and_not_after_it_is_dropped() {
+        let long = CancellationToken::new();
+        let _long = Watchdog::start(long.clone(), Duration::from_secs(3600));
+        // A shorter deadline set after a longer one wakes the timer.
+        let short = CancellationToken::new();
+        let _short = Watchdog::start(short.clone(), Duration::from_millis(20));
+        assert!(cancelled_within_10s(&short));
+        assert!(!long.is_cancelled());
+        // A query that ended takes its deadline back.
+        let ended = CancellationToken::new();
+        drop(Watchdog::start(ended.clone(), Duration::from_millis(20)));
+        let later = CancellationToken::new();
+        let _later = Watchdog::start(later.clone(), Duration::from_millis(60));
+        assert!(cancelled_within_10s(&later));
+        assert!(!ended.is_cancelled());
     }
 }

@@ -23,3 +23,8 @@ mod reload;
 mod schema_sdl;
 mod search;
 mod sparql;
+
+/// The server's allocator, as `src/main.rs` chooses it, so that the tests
+/// run as the server does.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

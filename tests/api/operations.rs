@@ -243,9 +243,9 @@ async fn metrics_count_requests_by_operation_errors_by_code_and_the_graph() {
     );
 }
 
-#[tokio::test]
-async fn ready_waits_for_the_search_index_and_the_store() {
-    // A fresh release without a store: the graph is there, search is not built.
+/// An app over a fresh release without a store: the graph is there, search
+/// is not built yet, so `/ready` answers 503.
+fn loading_app() -> (axum::Router, std::sync::Arc<rarekg::release::Releases>) {
     let fresh = std::sync::Arc::new(rarekg::release::Releases::new(
         rarekg::release::Release::initial(
             crate::common::kg(),
@@ -256,7 +256,12 @@ async fn ready_waits_for_the_search_index_and_the_store() {
         false,
     ));
     let schema = rarekg::api::schema(fresh.clone(), Default::default());
-    let app = rarekg::server::app(schema, fresh.clone(), &config());
+    (rarekg::server::app(schema, fresh.clone(), &config()), fresh)
+}
+
+#[tokio::test]
+async fn ready_waits_for_the_search_index_and_the_store() {
+    let (app, fresh) = loading_app();
     let (status, _, body) = send(&app, Request::get("/ready").body(Body::empty()).unwrap()).await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
     let v: Value = serde_json::from_str(&body).unwrap();
@@ -269,6 +274,44 @@ async fn ready_waits_for_the_search_index_and_the_store() {
         serde_json::from_str::<Value>(&body).unwrap()["status"],
         "ready"
     );
+}
+
+/// Collects what the app logs, for the test below.
+#[derive(Clone, Default)]
+struct LogBuffer(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogBuffer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+// Regression: every `/ready` probe during start-up was logged at ERROR.
+#[tokio::test]
+async fn a_ready_probe_while_loading_is_logged_at_debug_not_as_an_error() {
+    let (app, _fresh) = loading_app();
+    let log = LogBuffer::default();
+    let writer = log.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    // The test's runtime runs on this thread, so the app logs here.
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let (status, _, _) = send(&app, Request::get("/ready").body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    let text = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        text.lines()
+            .any(|l| l.contains("DEBUG") && l.contains("503 Service Unavailable")),
+        "{text}"
+    );
+    assert!(!text.contains("ERROR"), "{text}");
 }
 
 #[tokio::test]
