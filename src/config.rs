@@ -125,13 +125,17 @@ pub struct Limits {
     pub ws_keepalive_ms: u64,
 }
 
+/// The largest page a client may ask for: `limits.max_page_size` may lower
+/// it, never raise it.
+pub const MAX_PAGE: usize = 500;
+
 impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_depth: 15,
             max_complexity: 50_000,
             max_aliases: 50,
-            max_page_size: crate::api::connection::MAX_PAGE,
+            max_page_size: MAX_PAGE,
             max_body_bytes: 1 << 20,
             max_upload_bytes: 256 << 20,
             request_timeout_ms: 15_000,
@@ -272,7 +276,7 @@ impl Config {
     pub fn validate(&self) -> Result<(), ConfigError> {
         let l = &self.limits;
         let bad = |key, message: String| Err(ConfigError::Invalid { key, message });
-        let max_page = crate::api::connection::MAX_PAGE;
+        let max_page = MAX_PAGE;
         if l.max_depth < 2 {
             return bad("limits.max_depth", "must be at least 2".into());
         }

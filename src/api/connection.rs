@@ -9,8 +9,8 @@ use async_graphql::{OutputType, SimpleObject};
 
 /// The default page size when `first` is not given.
 pub const DEFAULT_PAGE: usize = 20;
-/// The largest page a client may ask for.
-pub const MAX_PAGE: usize = 500;
+/// The largest page a client may ask for (the configuration owns it).
+pub use crate::config::MAX_PAGE;
 
 /// Relay page information.
 #[derive(SimpleObject, Debug, Clone)]

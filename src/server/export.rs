@@ -2,7 +2,7 @@
 //! `?around=ID&depth=N&limit=N`, a neighbourhood) streamed as KGX TSV or
 //! JSON-LD, named with the release it comes from.
 
-use super::sparql::error;
+use super::answer::plain_error as error;
 use super::AppState;
 use crate::export::{self, Format, Scope};
 use axum::body::{Body, Bytes};

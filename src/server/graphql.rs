@@ -9,7 +9,8 @@
 //! or proxy revalidates with `If-None-Match` and gets 304 until a reload or
 //! a curator's change.
 
-use super::rate_limit::{Caller, RateInfo};
+use super::answer::{graphql_json, is_request_error, refusal, response_json, RateInfo};
+use super::rate_limit::Caller;
 use super::request::{self, Encoding, Media};
 use super::AppState;
 use crate::api::{ApiError, Role};
@@ -169,7 +170,7 @@ async fn answer(
     let status = status_of(&resp, media);
     let cacheable = etag.is_some() && resp.errors.is_empty();
     let headers = resp.http_headers.clone();
-    let mut out = json_answer(status, resp, rate, media);
+    let mut out = graphql_json(status, resp, rate, media);
     out.headers_mut().extend(headers);
     if let Some(tag) = etag {
         let h = out.headers_mut();
@@ -305,26 +306,6 @@ pub(super) async fn execute(
     Ok(resp)
 }
 
-/// A response as the JSON a client reads: without `data` when the request
-/// was not executed (every error is a request error, with no path), as
-/// the GraphQL spec has it.
-pub(super) fn response_json(resp: &async_graphql::Response) -> serde_json::Value {
-    let mut v = serde_json::to_value(resp).unwrap_or_default();
-    if is_request_error(resp) {
-        if let Some(o) = v.as_object_mut() {
-            o.remove("data");
-        }
-    }
-    v
-}
-
-/// Whether `resp` answers a request that did not execute.
-pub(super) fn is_request_error(resp: &async_graphql::Response) -> bool {
-    resp.data == async_graphql::Value::Null
-        && !resp.errors.is_empty()
-        && resp.errors.iter().all(|e| e.path.is_empty())
-}
-
 /// The status of a response: the refusal's when the request was refused
 /// as a whole (no data) with a code that has one; a 400 for any other
 /// request that did not execute when the client reads
@@ -346,69 +327,6 @@ fn status_of(resp: &async_graphql::Response, media: Media) -> StatusCode {
         }
         None => StatusCode::OK,
     }
-}
-
-/// A GraphQL response as JSON, with `extensions.rateLimit` when the request
-/// was charged to a budget.
-fn json_answer(
-    status: StatusCode,
-    mut resp: async_graphql::Response,
-    rate: Option<RateInfo>,
-    media: Media,
-) -> Response {
-    if let Some(r) = rate {
-        resp.extensions.insert("rateLimit".into(), r.to_value());
-    }
-    (
-        status,
-        [(header::CONTENT_TYPE, media.content_type())],
-        serde_json::to_vec(&response_json(&resp)).unwrap_or_default(),
-    )
-        .into_response()
-}
-
-/// A request refused before it ran: the GraphQL error body with its code,
-/// the status the code maps to, and `Retry-After` when retrying helps.
-pub(super) fn refusal(e: ApiError, rate: Option<RateInfo>, media: Media) -> Response {
-    refused(
-        &e,
-        json_answer(refusal_status(&e), e.to_response(), rate, media),
-    )
-}
-
-/// A request to a route other than `/graphql` refused before it ran: the
-/// plain JSON error body of those routes, with the same status and headers
-/// as [`refusal`].
-pub(super) fn plain_refusal(e: &ApiError) -> Response {
-    refused(
-        e,
-        super::sparql::error(refusal_status(e), e.code(), &e.to_string()),
-    )
-}
-
-/// The status of a request refused with `e`.
-fn refusal_status(e: &ApiError) -> StatusCode {
-    ApiError::http_status(e.code())
-        .and_then(|s| StatusCode::from_u16(s).ok())
-        .unwrap_or(StatusCode::BAD_REQUEST)
-}
-
-/// `out` with the headers of a refusal: `Retry-After` when a retry may
-/// succeed, and `Connection: close` when the rest of the body is not read.
-fn refused(e: &ApiError, mut out: Response) -> Response {
-    let retry_after = match e {
-        ApiError::RateLimited { retry_after, .. } => Some(*retry_after),
-        ApiError::Overloaded | ApiError::Timeout { .. } => Some(1),
-        _ => None,
-    };
-    let h = out.headers_mut();
-    if let Some(s) = retry_after {
-        h.insert(header::RETRY_AFTER, HeaderValue::from(s));
-    }
-    if matches!(e, ApiError::PayloadTooLarge { .. }) {
-        h.insert(header::CONNECTION, HeaderValue::from_static("close"));
-    }
-    out
 }
 
 /// The ETag of every GET answer while this release and these curated facts

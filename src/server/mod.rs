@@ -7,6 +7,7 @@
 //! one) that its log lines carry. Data routes are rate limited per API key
 //! or, without one, per client address.
 
+mod answer;
 mod auth;
 mod export;
 mod graphql;

@@ -7,11 +7,12 @@
 //! 429 with `Retry-After`. GraphQL answers repeat the numbers in
 //! `extensions.rateLimit`.
 
+use super::answer::RateInfo;
 use crate::api::ApiError;
 use crate::config::{ApiKey, RateLimits};
 use axum::body::Body;
 use axum::extract::{ConnectInfo, State};
-use axum::http::{HeaderMap, HeaderValue, Request};
+use axum::http::{HeaderValue, Request};
 use axum::middleware::Next;
 use axum::response::Response;
 use governor::clock::{Clock, DefaultClock};
@@ -34,33 +35,6 @@ type Keyed = RateLimiter<
     DefaultClock,
     StateInformationMiddleware,
 >;
-
-/// Where a request stands against its budget.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct RateInfo {
-    pub limit: u32,
-    pub remaining: u32,
-    /// Seconds until the budget is full again.
-    pub reset: u64,
-}
-
-impl RateInfo {
-    /// `extensions.rateLimit`.
-    pub fn to_value(self) -> async_graphql::Value {
-        async_graphql::Value::from_json(serde_json::json!({
-            "limit": self.limit,
-            "remaining": self.remaining,
-            "resetSeconds": self.reset,
-        }))
-        .unwrap_or_default()
-    }
-
-    pub fn headers(self, h: &mut HeaderMap) {
-        h.insert("ratelimit-limit", HeaderValue::from(self.limit));
-        h.insert("ratelimit-remaining", HeaderValue::from(self.remaining));
-        h.insert("ratelimit-reset", HeaderValue::from(self.reset));
-    }
-}
 
 /// Whose budget a request is charged to: its API key, else its address.
 #[derive(Debug, Clone)]
@@ -189,9 +163,9 @@ pub(super) async fn middleware(
                 _ => None,
             };
             let mut resp = if graphql {
-                super::graphql::refusal(e, None, super::request::Media::Json)
+                super::answer::refusal(e, None, super::request::Media::Json)
             } else {
-                super::graphql::plain_refusal(&e)
+                super::answer::plain_refusal(&e)
             };
             if let Some(limit) = limit {
                 let h = resp.headers_mut();

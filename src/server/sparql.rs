@@ -3,6 +3,7 @@
 //! (`GET /sparql` without a query), a time limit and a result-size limit per
 //! query.
 
+use super::answer::plain_error as error;
 use super::AppState;
 use crate::store::{Answer, OntologyStore, RequestDataset, StoreError};
 use axum::body::Bytes;
@@ -148,7 +149,7 @@ async fn run(state: AppState, headers: &HeaderMap, params: Params) -> Response {
     // SPARQL queries share the request slots with GraphQL (its own
     // `sparql_timeout_ms` bounds each one).
     let Some(permit) = state.permit().await else {
-        return super::graphql::plain_refusal(&crate::api::ApiError::Overloaded);
+        return super::answer::plain_refusal(&crate::api::ApiError::Overloaded);
     };
     let limits = state.limits.sparql();
     let dataset = params.dataset;
@@ -222,14 +223,6 @@ fn store_error(e: &StoreError) -> Response {
         }
     };
     error(status, code, &e.to_string())
-}
-
-pub(super) fn error(status: StatusCode, code: &str, message: &str) -> Response {
-    (
-        status,
-        axum::Json(serde_json::json!({ "error": { "code": code, "message": message } })),
-    )
-        .into_response()
 }
 
 /// A format the endpoint answers in.

@@ -21,7 +21,8 @@
 //! - the server pings every `ws_keepalive_ms` and closes a socket silent
 //!   for three intervals.
 
-use super::graphql::{execute, is_request_error};
+use super::answer::{is_request_error, response_json};
+use super::graphql::execute;
 use super::rate_limit::Caller;
 use super::AppState;
 use crate::api::{ApiError, Role};
@@ -348,7 +349,7 @@ fn is_subscription(state: &AppState, req: &async_graphql::Request) -> bool {
 }
 
 fn next_message(id: &str, resp: &async_graphql::Response) -> Value {
-    json!({"id": id, "type": "next", "payload": super::graphql::response_json(resp)})
+    json!({"id": id, "type": "next", "payload": response_json(resp)})
 }
 
 /// The `error` message: the request's errors, as the protocol has them (an
