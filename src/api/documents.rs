@@ -412,3 +412,46 @@ impl Default for DocumentCache {
         DocumentCache::new(512)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::LOOKUPS;
+    use async_graphql::parser::types::{TypeKind, TypeSystemDefinition};
+
+    /// Every in-place lookup is a root field of the committed schema that
+    /// takes no page arguments, so renaming a root field, or giving a lookup
+    /// a connection, fails here rather than silently moving the field off
+    /// (or onto) the in-place path.
+    #[test]
+    fn the_in_place_lookups_are_unpaged_query_fields_of_the_schema() {
+        let sdl = include_str!("../../schema/schema.graphql");
+        let doc = async_graphql::parser::parse_schema(sdl).expect("the committed SDL parses");
+        let query = doc
+            .definitions
+            .iter()
+            .find_map(|d| match d {
+                TypeSystemDefinition::Type(t) if t.node.name.node == "Query" => Some(&t.node),
+                _ => None,
+            })
+            .expect("a Query type");
+        let TypeKind::Object(object) = &query.kind else {
+            panic!("Query is an object type");
+        };
+        for name in LOOKUPS.iter().filter(|n| **n != "__typename") {
+            let field = object
+                .fields
+                .iter()
+                .find(|f| f.node.name.node == *name)
+                .unwrap_or_else(|| panic!("`{name}` is not a Query field"));
+            let paged = field
+                .node
+                .arguments
+                .iter()
+                .any(|a| matches!(a.node.name.node.as_str(), "first" | "after" | "last"));
+            assert!(!paged, "`{name}` takes page arguments");
+        }
+        // A paged root field is not a lookup.
+        assert!(!LOOKUPS.contains(&"diseases"));
+        assert!(object.fields.iter().any(|f| f.node.name.node == "diseases"));
+    }
+}
