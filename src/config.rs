@@ -276,17 +276,16 @@ impl Config {
     pub fn validate(&self) -> Result<(), ConfigError> {
         let l = &self.limits;
         let bad = |key, message: String| Err(ConfigError::Invalid { key, message });
-        let max_page = MAX_PAGE;
         if l.max_depth < 2 {
             return bad("limits.max_depth", "must be at least 2".into());
         }
         if l.max_complexity < 10 {
             return bad("limits.max_complexity", "must be at least 10".into());
         }
-        if l.max_page_size == 0 || l.max_page_size > max_page {
+        if l.max_page_size == 0 || l.max_page_size > MAX_PAGE {
             return bad(
                 "limits.max_page_size",
-                format!("must be between 1 and {max_page}"),
+                format!("must be between 1 and {MAX_PAGE}"),
             );
         }
         if l.max_body_bytes < 1024 {

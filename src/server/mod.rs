@@ -19,7 +19,6 @@ mod sparql;
 mod ws;
 
 use crate::api::{DocumentCache, RareSchema};
-pub use crate::config::Tokens;
 use crate::config::{Config, Limits};
 use crate::release::Releases;
 pub use crate::release::StoreSlot;

@@ -499,7 +499,6 @@ struct Watchdog {
 
 /// The deadlines of the queries running now, earliest first, keyed by a
 /// sequence number so that equal instants stay apart.
-#[derive(Default)]
 struct Deadlines {
     next: u64,
     pending: std::collections::BTreeMap<(Instant, u64), CancellationToken>,
@@ -510,21 +509,25 @@ struct Timer {
     changed: std::sync::Condvar,
 }
 
+static TIMER: Timer = Timer {
+    deadlines: std::sync::Mutex::new(Deadlines {
+        next: 0,
+        pending: std::collections::BTreeMap::new(),
+    }),
+    changed: std::sync::Condvar::new(),
+};
+
 impl Timer {
     /// The process's timer, its thread started on first use.
     fn get() -> &'static Timer {
-        static TIMER: std::sync::OnceLock<&'static Timer> = std::sync::OnceLock::new();
-        TIMER.get_or_init(|| {
-            let timer: &'static Timer = Box::leak(Box::new(Timer {
-                deadlines: Default::default(),
-                changed: Default::default(),
-            }));
+        static STARTED: std::sync::Once = std::sync::Once::new();
+        STARTED.call_once(|| {
             std::thread::Builder::new()
                 .name("sparql-watchdog".into())
-                .spawn(move || timer.run())
+                .spawn(|| TIMER.run())
                 .expect("the SPARQL watchdog thread starts");
-            timer
-        })
+        });
+        &TIMER
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Deadlines> {
@@ -573,7 +576,7 @@ impl Watchdog {
 
 impl Drop for Watchdog {
     fn drop(&mut self) {
-        Timer::get().lock().pending.remove(&self.key);
+        TIMER.lock().pending.remove(&self.key);
     }
 }
 
