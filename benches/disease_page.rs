@@ -14,8 +14,8 @@
 use async_graphql::{Request, Variables};
 use criterion::{criterion_group, criterion_main, Criterion};
 use rarekg::api::{schema, DocumentCache, RareSchema};
-use rarekg::graph::{DataPaths, KnowledgeGraph};
-use rarekg::release::{Release, Releases};
+use rarekg::graph::DataPaths;
+use rarekg::release::{build, BuildOptions, Release, Releases};
 use std::sync::Arc;
 
 /// The server's allocator, as `src/main.rs` chooses it, so that these
@@ -45,8 +45,7 @@ impl Page {
 
 fn disease_page(c: &mut Criterion) {
     let paths = DataPaths::under(std::path::Path::new(env!("CARGO_MANIFEST_DIR")));
-    let kg = Arc::new(KnowledgeGraph::load(&paths).unwrap());
-    let first = Release::initial(kg, Default::default(), paths);
+    let first = Release::initial(build(paths, BuildOptions::graph_only()).unwrap());
     let releases = Arc::new(Releases::new(first, 2, false));
     let page = Page {
         rt: tokio::runtime::Builder::new_current_thread()

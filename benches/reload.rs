@@ -11,11 +11,9 @@
 //! `cargo bench --bench reload` prints each reload's steps and
 //! min/median/max.
 
-use rarekg::graph::{DataPaths, KnowledgeGraph};
-use rarekg::release::{Release, ReleaseDir, Releases, ReloadSource, StoreSlot};
-use rarekg::store::OntologyStore;
+use rarekg::graph::DataPaths;
+use rarekg::release::{build, BuildOptions, Release, ReleaseDir, Releases, ReloadSource};
 use std::io::Read;
-use std::sync::Arc;
 
 /// The server's allocator, as `src/main.rs` chooses it, so that these
 /// figures are the server's.
@@ -44,11 +42,8 @@ fn main() {
     std::fs::write(&relabeled, changed).expect("write");
     drop(obo);
 
-    let kg = Arc::new(KnowledgeGraph::load(&paths).expect("graph"));
-    let store = OntologyStore::load(&paths, &kg).expect("store");
-    let slot = StoreSlot::default();
-    slot.store(Some(Arc::new(store)));
-    let releases = Releases::new(Release::initial(kg, slot, paths), 3, true)
+    let first = build(paths, BuildOptions::complete(true)).expect("the start-up release");
+    let releases = Releases::new(Release::initial(first), 3, true)
         .with_dir(ReleaseDir::open(&work.join("var")).expect("data dir"));
 
     let mut totals = Vec::new();

@@ -23,6 +23,7 @@ use rarekg::analytics::{Combine, Method, Patient, RankingRequest, Scoring, Targe
 use rarekg::curie::Curie;
 use rarekg::graph::explore::{self, Filter};
 use rarekg::graph::{DataPaths, KnowledgeGraph, Lookup};
+use rarekg::release::{build, BuildOptions};
 use rarekg::search::{Request, SearchIndex};
 use std::hint::black_box;
 use std::time::Instant;
@@ -97,7 +98,9 @@ fn percentiles(times: &mut [f64]) -> String {
 
 fn research(c: &mut Criterion) {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let kg = KnowledgeGraph::load(&DataPaths::under(root)).expect("the vendored releases load");
+    let built = build(DataPaths::under(root), BuildOptions::graph_only())
+        .expect("the vendored releases load");
+    let (kg, analytics) = (&*built.kg, &*built.analytics);
     let req = RankingRequest {
         target: Target::Diseases,
         terms: [
@@ -108,7 +111,7 @@ fn research(c: &mut Criterion) {
             "HP:0012378",
         ]
         .iter()
-        .map(|t| term(&kg, t))
+        .map(|t| term(kg, t))
         .collect(),
         excluded: Vec::new(),
         scoring: Scoring::Similarity {
@@ -119,7 +122,7 @@ fn research(c: &mut Criterion) {
         sex: None,
     };
     c.bench_function("rank_diseases_5_terms", |b| {
-        b.iter(|| black_box(kg.analytics().rank(&kg, &req)))
+        b.iter(|| black_box(analytics.rank(kg, &req)))
     });
 
     // A published case with 10 observed and 10 excluded terms, ranked by the
@@ -135,7 +138,7 @@ fn research(c: &mut Criterion) {
     let ids = |f: &[rarekg::ingest::phenopacket::Feature]| -> Vec<String> {
         f.iter().take(10).map(|x| x.id.clone()).collect()
     };
-    let patient = Patient::resolve(&kg, &ids(&case.observed), &ids(&case.excluded));
+    let patient = Patient::resolve(kg, &ids(&case.observed), &ids(&case.excluded));
     println!(
         "likelihood-ratio bench case {}: {} observed, {} excluded terms used",
         case.id,
@@ -157,20 +160,20 @@ fn research(c: &mut Criterion) {
             weight_by_frequency: false,
             sex: None,
         };
-        let a = kg.analytics();
+        let a = analytics;
         // Similarity p-values: their one-off pass is made at start-up.
-        a.p_values(&kg, &req, &a.rank(&kg, &req).ranked[..1]);
+        a.p_values(kg, &req, &a.rank(kg, &req).ranked[..1]);
         let name = match scoring {
             Scoring::LikelihoodRatio => "rank_10_observed_10_excluded_lr_explained_p_values",
             _ => "rank_10_observed_10_excluded_resnik_explained_p_values",
         };
         c.bench_function(name, |b| {
             b.iter(|| {
-                let r = a.rank(&kg, &req);
+                let r = a.rank(kg, &req);
                 let page = &r.ranked[..20];
-                let p = a.p_values(&kg, &req, page);
+                let p = a.p_values(kg, &req, page);
                 for e in page {
-                    black_box(a.explain(&kg, &r, &req, e.profile));
+                    black_box(a.explain(kg, &r, &req, e.profile));
                 }
                 black_box((r.ranked.len(), p))
             })
@@ -180,14 +183,14 @@ fn research(c: &mut Criterion) {
     // p50 and p99 of the same work over every published case with at least
     // 10 observed and 10 excluded terms (the first 10 of each), with its sex.
     let mut times = Vec::new();
-    let a = kg.analytics();
+    let a = analytics;
     let many: Vec<_> = cases
         .iter()
         .filter(|c| c.observed.len() >= 10 && c.excluded.len() >= 10)
         .collect();
     for round in 0..3 {
         for case in &many {
-            let patient = Patient::resolve(&kg, &ids(&case.observed), &ids(&case.excluded));
+            let patient = Patient::resolve(kg, &ids(&case.observed), &ids(&case.excluded));
             let req = RankingRequest {
                 target: Target::Diseases,
                 terms: patient.observed,
@@ -197,11 +200,11 @@ fn research(c: &mut Criterion) {
                 sex: case.sex.as_deref().and_then(rarekg::analytics::Sex::parse),
             };
             let t = Instant::now();
-            let r = a.rank(&kg, &req);
+            let r = a.rank(kg, &req);
             let page = &r.ranked[..20];
-            black_box(a.p_values(&kg, &req, page));
+            black_box(a.p_values(kg, &req, page));
             for e in page {
-                black_box(a.explain(&kg, &r, &req, e.profile));
+                black_box(a.explain(kg, &r, &req, e.profile));
             }
             if round > 0 {
                 times.push(t.elapsed().as_secs_f64() * 1e3);
@@ -215,7 +218,7 @@ fn research(c: &mut Criterion) {
     );
 
     let t = Instant::now();
-    let index = SearchIndex::build(&kg).expect("the search index builds");
+    let index = SearchIndex::build(kg).expect("the search index builds");
     println!("search index built in {:.2} s", t.elapsed().as_secs_f64());
     // Percentiles over many real prefixes.
     let mut times = Vec::new();
@@ -223,7 +226,7 @@ fn research(c: &mut Criterion) {
     for _ in 0..25 {
         for p in PREFIXES {
             let t = Instant::now();
-            black_box(index.search(&kg, &Request::new(p).limit(10)).unwrap());
+            black_box(index.search(kg, &Request::new(p).limit(10)).unwrap());
             let ms = t.elapsed().as_secs_f64() * 1e3;
             times.push(ms);
             slowest.push((ms, p));
@@ -237,21 +240,21 @@ fn research(c: &mut Criterion) {
         b.iter(|| {
             black_box(
                 index
-                    .search(&kg, &Request::new("polymyo").limit(10))
+                    .search(kg, &Request::new("polymyo").limit(10))
                     .unwrap(),
             )
         })
     });
 
-    let pm = explore::find(&kg, "ORPHA:732").unwrap();
-    let n = explore::neighborhood(&kg, pm, 2, &Filter::default(), 2000);
+    let pm = explore::find(kg, "ORPHA:732").unwrap();
+    let n = explore::neighborhood(kg, pm, 2, &Filter::default(), 2000);
     println!(
         "depth-2 neighbourhood of polymyositis: {} nodes, {} edges",
         n.nodes.len(),
         n.links.len()
     );
     c.bench_function("neighborhood_depth_2", |b| {
-        b.iter(|| black_box(explore::neighborhood(&kg, pm, 2, &Filter::default(), 2000)))
+        b.iter(|| black_box(explore::neighborhood(kg, pm, 2, &Filter::default(), 2000)))
     });
 }
 

@@ -53,6 +53,10 @@ pub struct ServerConfig {
     pub keep_releases: usize,
     /// Load the RDF store (`/sparql`, ontology fields); ~340 MiB.
     pub rdf_store: bool,
+    /// Compute the p-value backgrounds of every similarity method after
+    /// start-up and each reload, on a background thread (off: each
+    /// method's first p-value request computes its own).
+    pub warm_up_p_values: bool,
     /// `text` or `json` (one JSON object per line).
     pub log_format: LogFormat,
 }
@@ -65,6 +69,7 @@ impl Default for ServerConfig {
             data_dir: None,
             keep_releases: 2,
             rdf_store: true,
+            warm_up_p_values: true,
             log_format: LogFormat::Text,
         }
     }

@@ -4,8 +4,8 @@
 
 use crate::analytics::evaluation::{known_cases, summarise, Condition, Known, Summary};
 use crate::analytics::{
-    Combine, LikelihoodTables, Method, Params, Patient, RankingRequest, Scoring, Sex, Target,
-    TermMatch,
+    Analytics, Combine, LikelihoodTables, Method, Params, Patient, RankingRequest, Scoring, Sex,
+    Target, TermMatch,
 };
 use crate::graph::KnowledgeGraph;
 use crate::ingest::phenopacket::Case;
@@ -86,8 +86,7 @@ fn name_of(s: Scoring) -> String {
 }
 
 /// One case, ranked and explained.
-pub fn one(kg: &KnowledgeGraph, case: &Case, o: &Options) -> String {
-    let a = kg.analytics();
+pub fn one(kg: &KnowledgeGraph, a: &Analytics, case: &Case, o: &Options) -> String {
     let observed: Vec<&str> = case.observed.iter().map(|f| f.id.as_str()).collect();
     let excluded: Vec<&str> = case.excluded.iter().map(|f| f.id.as_str()).collect();
     let patient = Patient::resolve(kg, &observed, &excluded);
@@ -190,8 +189,7 @@ pub fn per_disease(cases: Vec<Case>, n: usize) -> Vec<Case> {
 
 /// Many cases: each case's rank of its diagnosis and top entries (TSV),
 /// then the summary under the options' method.
-pub fn batch(kg: &KnowledgeGraph, cases: &[Case], o: &Options) -> String {
-    let a = kg.analytics();
+pub fn batch(kg: &KnowledgeGraph, a: &Analytics, cases: &[Case], o: &Options) -> String {
     let known = known_cases(kg, cases);
     let tables = o
         .params
@@ -238,8 +236,7 @@ fn table_row(name: &str, excluded: bool, s: &Summary) -> String {
 /// The evaluation table: every method, with and without excluded terms
 /// (and, for the similarity methods, with and without frequency
 /// weighting).
-pub fn table(kg: &KnowledgeGraph, cases: &[Case], params: Option<Params>) -> String {
-    let a = kg.analytics();
+pub fn table(kg: &KnowledgeGraph, a: &Analytics, cases: &[Case], params: Option<Params>) -> String {
     let known = known_cases(kg, cases);
     let tables = params.map(|p| LikelihoodTables::build_with(kg, a, a.diseases(), p));
     let ignored = known
@@ -301,8 +298,7 @@ fn conditions() -> Vec<(String, Scoring, bool)> {
 /// The simulated-patient table: `count` patients of five terms per
 /// condition (clean, noise, imprecision, both), each method with and
 /// without frequency weighting.
-pub fn simulated(kg: &KnowledgeGraph, count: usize, seed: u64) -> String {
-    let a = kg.analytics();
+pub fn simulated(kg: &KnowledgeGraph, a: &Analytics, count: usize, seed: u64) -> String {
     let mut s = String::from(
         "| ranking | patients | top-1 | top-10 | top-10 weighted | median rank | median rank weighted |\n|---|---|---|---|---|---|---|\n",
     );

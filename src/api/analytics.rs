@@ -6,9 +6,9 @@ use super::connection::{cursor, page_info, PageArgs, PageInfo};
 use super::disease::Disease;
 use super::error::{ApiError, Coded};
 use super::gene::Gene;
-use super::kg;
 use super::phenotype::{Phenotype, Redirect, RedirectKind};
 use super::query::phenotype_curie;
+use super::{analytics, kg};
 use crate::analytics::{self as an, Combine, Method, Ranking, RankingRequest, Scoring, Target};
 use crate::graph::model::NodeId;
 use crate::graph::{KnowledgeGraph, Lookup};
@@ -85,7 +85,7 @@ impl InformativeTerm {
     }
     /// Its information content, as `Phenotype.informationContent`.
     async fn information_content(&self, ctx: &Context<'_>) -> f64 {
-        kg(ctx).analytics().ic(self.0)
+        analytics(ctx).ic(self.0)
     }
 }
 
@@ -103,14 +103,13 @@ impl TermSimilarity {
     /// content (0 or more), for the others 0 to 1; higher is more similar.
     async fn score(&self, ctx: &Context<'_>) -> f64 {
         let g = kg(ctx);
-        g.analytics()
-            .term_similarity(g, self.a, self.b, self.method)
+        analytics(ctx).term_similarity(g, self.a, self.b, self.method)
     }
     /// Their most informative common ancestor (each term counts as its own
     /// ancestor).
     async fn most_informative_common_ancestor(&self, ctx: &Context<'_>) -> Option<InformativeTerm> {
         let g = kg(ctx);
-        g.analytics()
+        analytics(ctx)
             .mica(g, &[self.a, self.b])
             .map(InformativeTerm)
     }
@@ -212,7 +211,7 @@ impl TermMatch {
     async fn information_content(&self, ctx: &Context<'_>) -> f64 {
         match self.m {
             an::TermMatch::Similarity { ancestor_ic, .. } => ancestor_ic,
-            an::TermMatch::Ratio(r) => r.via.map_or(0.0, |v| kg(ctx).analytics().ic(v)),
+            an::TermMatch::Ratio(r) => r.via.map_or(0.0, |v| analytics(ctx).ic(v)),
         }
     }
     /// The similarity the score used (times the matched annotation's weight
@@ -269,7 +268,7 @@ impl TermMatch {
         let Some(t) = matched else {
             return Vec::new();
         };
-        let a = kg(ctx).analytics();
+        let a = analytics(ctx);
         let p = match self.target {
             Target::Diseases => &a.diseases()[self.profile],
             Target::Genes => &a.genes()[self.profile],
@@ -310,7 +309,7 @@ pub struct RankedEntry {
 
 impl RankedEntry {
     fn profile<'c>(&self, ctx: &Context<'c>) -> &'c an::Profile {
-        let a = kg(ctx).analytics();
+        let a = analytics(ctx);
         match self.shared.req.target {
             Target::Diseases => &a.diseases()[self.profile],
             Target::Genes => &a.genes()[self.profile],
@@ -357,7 +356,7 @@ impl RankedEntry {
     async fn unstated_features_ratio(&self, ctx: &Context<'_>) -> Option<f64> {
         let (g, s) = (kg(ctx), &self.shared);
         self.is_lr().then(|| {
-            let a = g.analytics();
+            let a = analytics(ctx);
             let covered = s.covered.get_or_init(|| a.covered(g, &s.req));
             a.unstated_ratio(&s.req, covered, self.profile)
         })
@@ -367,11 +366,8 @@ impl RankedEntry {
     /// inheritance is X-linked recessive or Y-linked counts 0.2 before the
     /// ratios are divided by their mean over the records; otherwise 1.
     async fn sex_ratio(&self, ctx: &Context<'_>) -> Option<f64> {
-        self.is_lr().then(|| {
-            kg(ctx)
-                .analytics()
-                .sex_ratio(&self.shared.req, self.profile)
-        })
+        self.is_lr()
+            .then(|| analytics(ctx).sex_ratio(&self.shared.req, self.profile))
     }
     /// The pretest probability: one over the entries ranked (uniform).
     async fn pretest_probability(&self) -> f64 {
@@ -430,7 +426,7 @@ impl RankedEntry {
     /// observed terms, then the excluded ones.
     async fn explanation(&self, ctx: &Context<'_>) -> Vec<TermMatch> {
         let g = kg(ctx);
-        g.analytics()
+        analytics(ctx)
             .explain(g, &self.shared.ranking, &self.shared.req, self.profile)
             .into_iter()
             .map(|m| TermMatch {
@@ -583,7 +579,7 @@ fn ranking(ctx: &Context<'_>, target: Target, ask: Ask) -> Result<RankingPage, A
         weight_by_frequency: ask.weight_by_frequency,
         sex: info.1.as_deref().and_then(an::Sex::parse),
     };
-    let a = g.analytics();
+    let a = analytics(ctx);
     let ranking = a.rank(g, &req);
     let total = ranking.ranked.len();
     let range = page.range(total);
@@ -788,7 +784,7 @@ impl AnalyticsQuery {
     ) -> Result<Vec<InformativeTerm>> {
         let g = kg(ctx);
         let nodes = any_terms(g, &terms)?;
-        Ok(g.analytics()
+        Ok(analytics(ctx)
             .common_ancestors(g, &nodes)
             .into_iter()
             .map(InformativeTerm)
@@ -834,8 +830,7 @@ impl AnalyticsQuery {
     ) -> Result<f64> {
         let g = kg(ctx);
         let (a, b) = (any_terms(g, &a)?, any_terms(g, &b)?);
-        Ok(g.analytics()
-            .set_similarity(g, &a, &b, method.into(), combine.into()))
+        Ok(analytics(ctx).set_similarity(g, &a, &b, method.into(), combine.into()))
     }
 }
 

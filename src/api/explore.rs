@@ -4,8 +4,8 @@
 use super::disease::Disease;
 use super::error::{ApiError, Coded};
 use super::gene::Gene;
-use super::kg;
 use super::phenotype::Phenotype;
+use super::{analytics, kg};
 use crate::graph::explore::{self, Entity, Filter, Link};
 use crate::graph::KnowledgeGraph;
 use async_graphql::{Context, Enum, Object, Result, SimpleObject, ID};
@@ -304,16 +304,20 @@ impl ExploreQuery {
             .coded();
         };
         let first = bounded("first", first, 1, 100)? as usize;
-        Ok(
-            explore::related_diseases(g, d, by == RelatedBy::Genes, first)
-                .into_iter()
-                .map(|(disease, score, shared)| RelatedDisease {
-                    disease,
-                    score,
-                    shared,
-                    by,
-                })
-                .collect(),
+        Ok(explore::related_diseases(
+            g,
+            d,
+            by == RelatedBy::Genes,
+            |t| analytics(ctx).ic(t),
+            first,
         )
+        .into_iter()
+        .map(|(disease, score, shared)| RelatedDisease {
+            disease,
+            score,
+            shared,
+            by,
+        })
+        .collect())
     }
 }

@@ -70,3 +70,8 @@ pub fn sdl() -> String {
 pub(crate) fn kg<'c>(ctx: &Context<'c>) -> &'c KnowledgeGraph {
     &ctx.data_unchecked::<Arc<Release>>().kg
 }
+
+/// The analytics tables of the release the current request reads.
+pub(crate) fn analytics<'c>(ctx: &Context<'c>) -> &'c crate::analytics::Analytics {
+    &ctx.data_unchecked::<Arc<Release>>().analytics
+}

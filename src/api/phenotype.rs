@@ -4,7 +4,7 @@ use super::connection::{Connection, PageArgs};
 use super::disease::{by_qualifier, Disease, PhenotypeAssociationFields, Qualifier};
 use super::error::Coded;
 use super::gene::{Gene, GenePhenotypeFields};
-use super::kg;
+use super::{analytics, kg};
 use crate::graph::model::{EdgeId, NodeId};
 use crate::graph::{RedirectReason, Rel};
 use async_graphql::{Context, Enum, Object, Result, SimpleObject};
@@ -129,7 +129,7 @@ impl Phenotype {
     /// `-ln(n / N)`, `n` the OMIM diseases annotated to the term or below,
     /// `N` all OMIM diseases annotated; 0 where `n` is 0.
     async fn information_content(&self, ctx: &Context<'_>) -> f64 {
-        kg(ctx).analytics().ic(self.node)
+        analytics(ctx).ic(self.node)
     }
     /// For an obsolete term: the term that replaces it.
     async fn replaced_by(&self, ctx: &Context<'_>) -> Option<Phenotype> {

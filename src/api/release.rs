@@ -47,6 +47,11 @@ impl From<ReleaseError> for ApiError {
                 tracing::error!("building a release's search index: {e}");
                 ApiError::Internal
             }
+            // Start-up errors; a running server does not meet them.
+            e @ (ReleaseError::DataDir { .. } | ReleaseError::Curation(_)) => {
+                tracing::error!("{e}");
+                ApiError::Internal
+            }
         }
     }
 }

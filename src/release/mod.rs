@@ -5,9 +5,15 @@
 //! fields are answered from one release even if a reload swaps in another
 //! meanwhile; the old release is freed when its last request finishes.
 
+mod build;
 mod persist;
+mod start;
 
+pub use build::{
+    build, BuildOptions, BuildTimings, Built, Derived, Indexes, Readiness, BACKGROUND_METHODS,
+};
 pub use persist::{Record, ReleaseDir};
+pub use start::open;
 
 use crate::graph::diff::{phenotype_diff, OntologyDiff};
 use crate::graph::{DataPaths, KnowledgeGraph};
@@ -16,7 +22,7 @@ use crate::search::{SearchError, SearchIndex};
 use crate::store::{OntologyStore, StoreError};
 use arc_swap::{ArcSwap, ArcSwapOption};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 /// A release's RDF store, once loaded.
@@ -43,6 +49,15 @@ pub enum ReleaseError {
     /// The accepted release could not be written to the data directory.
     #[error("cannot persist the release: {0}")]
     Persist(#[from] std::io::Error),
+    /// The data directory could not be opened or read at start-up.
+    #[error("data directory {}: {source}", path.display())]
+    DataDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// The curators' log in the data directory could not be read.
+    #[error(transparent)]
+    Curation(#[from] crate::curation::CurationError),
 }
 
 /// A source file a release can be rebuilt with.
@@ -178,6 +193,9 @@ pub struct Release {
     /// Increasing from 1 (the release loaded at start-up).
     pub id: u64,
     pub kg: Arc<KnowledgeGraph>,
+    /// Information content, similarity and the ranking tables of `kg`.
+    pub analytics: Arc<crate::analytics::Analytics>,
+    /// The RDF store, once loaded (the same slot as `derived.store`).
     pub store: StoreSlot,
     /// The files this release was built from.
     pub paths: DataPaths,
@@ -193,64 +211,53 @@ pub struct Release {
     pub diff: Option<OntologyDiff>,
     /// Whether it is stored in the data directory (else it is the vendored default).
     pub stored: bool,
-    /// The search index of `kg`, built on first use (see [`Release::search`]).
-    search: OnceLock<Result<SearchIndex, String>>,
+    /// The indexes derived from `kg`, and which are built.
+    pub derived: Arc<Derived>,
 }
 
 impl Release {
-    /// Whether the search index is built (without building it).
-    pub fn search_ready(&self) -> bool {
-        self.search.get().is_some()
-    }
-
-    /// The release built at start-up.
-    pub fn initial(kg: Arc<KnowledgeGraph>, store: StoreSlot, paths: DataPaths) -> Release {
+    /// The release built at start-up from the vendored data.
+    pub fn initial(built: Built) -> Release {
         Release {
             id: 1,
-            kg,
-            store,
-            paths,
+            kg: built.kg,
+            analytics: built.analytics,
+            store: built.derived.store.clone(),
+            paths: built.paths,
             overrides: Default::default(),
             changed: None,
             loaded_at: SystemTime::now(),
             loaded_by: "startup".into(),
             diff: None,
             stored: false,
-            search: OnceLock::new(),
+            derived: built.derived,
         }
     }
 
     /// The release recorded in a data directory, served again after a
-    /// restart; `paths` has the record's files applied (see
-    /// [`ReleaseDir::apply`]).
-    pub fn restored(
-        kg: Arc<KnowledgeGraph>,
-        store: StoreSlot,
-        paths: DataPaths,
-        record: &Record,
-    ) -> Release {
+    /// restart; `built` from the record's files (see [`ReleaseDir::apply`]).
+    pub fn restored(built: Built, record: &Record) -> Release {
         Release {
             id: record.id,
-            kg,
-            store,
-            paths,
             overrides: record.files.clone(),
             changed: record.source.as_deref().and_then(ReloadSource::parse),
             loaded_at: std::time::UNIX_EPOCH + std::time::Duration::from_secs(record.loaded_at),
             loaded_by: record.loaded_by.clone(),
             diff: record.diff.clone(),
             stored: true,
-            search: OnceLock::new(),
+            ..Release::initial(built)
         }
     }
 
-    /// The search index of this release, built on the first call (a reload
-    /// builds it before the release is served).
+    /// The search index of this release, built on the first call if its
+    /// build did not make it yet.
     pub fn search(&self) -> Result<&SearchIndex, SearchError> {
-        self.search
-            .get_or_init(|| SearchIndex::build(&self.kg).map_err(|e| e.to_string()))
-            .as_ref()
-            .map_err(|e| SearchError::Build(e.clone()))
+        self.derived.search(&self.kg)
+    }
+
+    /// Which of the derived indexes are built.
+    pub fn readiness(&self) -> Readiness {
+        self.derived.readiness()
     }
 }
 
@@ -277,14 +284,15 @@ pub struct ReloadOutcome {
 /// How long each step of a reload took.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ReloadTimings {
-    /// Parsing the sources and building the knowledge graph.
+    /// Parsing the sources and building the knowledge graph and its
+    /// analytics tables.
     pub graph: Duration,
-    /// Building the RDF store (side by side with the graph, then the
-    /// associations); zero without a store.
+    /// Adding the graph's associations to the RDF store (its ontologies
+    /// are parsed side by side with the graph); zero without a store.
     pub store: Duration,
     /// Diffing against the running release.
     pub diff: Duration,
-    /// Building the search index (side by side with the store and diff).
+    /// Building the search index (side by side with the store).
     pub search: Duration,
     /// Writing the release to the data directory and swapping it in.
     pub persist_and_swap: Duration,
@@ -316,6 +324,8 @@ pub struct Releases {
     with_store: bool,
     dir: Option<ReleaseDir>,
     reloading: Mutex<()>,
+    /// Whether reloads warm up the p-value backgrounds ([`BuildOptions::warm_up`]).
+    warm_up: bool,
     events: tokio::sync::broadcast::Sender<ReleaseEvent>,
     /// Curators' changes, applied over every release.
     curation: Arc<crate::curation::Curation>,
@@ -333,6 +343,7 @@ impl Releases {
             with_store,
             dir: None,
             reloading: Mutex::new(()),
+            warm_up: true,
             events: tokio::sync::broadcast::channel(64).0,
             curation: Arc::new(crate::curation::Curation::in_memory()),
         }
@@ -348,6 +359,12 @@ impl Releases {
     /// Curators' changes.
     pub fn curation(&self) -> &crate::curation::Curation {
         &self.curation
+    }
+
+    /// Whether reloads warm up the p-value backgrounds (by default they do).
+    pub fn with_warm_up(mut self, warm_up: bool) -> Releases {
+        self.warm_up = warm_up;
+        self
     }
 
     /// Persists accepted releases in `dir` (see [`ReleaseDir`]).
@@ -448,47 +465,23 @@ impl Releases {
         let current = self.current();
         let mut paths = current.paths.clone();
         source.set(&mut paths, file.to_path_buf());
-        // The ontologies of the RDF store do not depend on the graph: build
-        // both side by side, then add the graph's associations to the store.
-        let (kg, ontologies) = std::thread::scope(|scope| {
-            let ontologies = (self.with_store && !dry_run)
-                .then(|| scope.spawn(|| OntologyStore::load_ontologies(&paths)));
-            let kg = KnowledgeGraph::load_untrimmed(&paths);
-            timings.graph = started.elapsed();
-            let ontologies =
-                ontologies.map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
-            (kg, ontologies)
-        });
-        let kg = Arc::new(kg?);
-        let store = StoreSlot::default();
-        // The search index builds on the other core meanwhile, so that the
-        // new release answers searches from its first request.
-        let (search, diff) = std::thread::scope(|scope| {
-            let search = (!dry_run).then(|| {
-                scope.spawn(|| {
-                    let t = Instant::now();
-                    (SearchIndex::build(&kg), t.elapsed())
-                })
-            });
-            if let Some(ontologies) = ontologies {
-                let mut ontologies = ontologies?;
-                ontologies.add_associations(&kg)?;
-                store.store(Some(Arc::new(ontologies)));
-                timings.store = started.elapsed();
-            }
-            let t = Instant::now();
-            let diff = phenotype_diff(&current.kg, &kg);
-            timings.diff = t.elapsed();
-            let search =
-                match search.map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))) {
-                    Some((index, took)) => {
-                        timings.search = took;
-                        OnceLock::from(Ok(index.map_err(ReleaseError::Search)?))
-                    }
-                    None => OnceLock::new(),
-                };
-            Ok::<_, ReleaseError>((search, diff))
-        })?;
+        // A dry run builds the graph only, to diff it.
+        let options = BuildOptions {
+            rdf_store: self.with_store,
+            indexes: if dry_run {
+                Indexes::None
+            } else {
+                Indexes::Before
+            },
+            warm_up: self.warm_up,
+        };
+        let built = build(paths, options)?;
+        timings.graph = built.timings.graph + built.timings.analytics;
+        timings.store = built.timings.store;
+        timings.search = built.timings.search;
+        let t = Instant::now();
+        let diff = phenotype_diff(&current.kg, &built.kg);
+        timings.diff = t.elapsed();
         let t = Instant::now();
         let stored_max = self.dir.as_ref().map_or(0, ReleaseDir::max_id);
         let id = self
@@ -501,6 +494,7 @@ impl Releases {
             + 1;
         let loaded_at = SystemTime::now();
         let mut overrides = current.overrides.clone();
+        let mut built = built;
         if let (Some(dir), false) = (&self.dir, dry_run) {
             let record = Record {
                 id,
@@ -515,20 +509,17 @@ impl Releases {
             };
             let record = dir.store(source, file, record)?;
             overrides = record.files;
-            dir.apply(&overrides, &mut paths);
+            dir.apply(&overrides, &mut built.paths);
         }
         let release = Arc::new(Release {
             id,
-            kg,
-            store,
-            paths,
             overrides,
             changed: Some(source),
             loaded_at,
             loaded_by: who.to_string(),
             diff: Some(diff),
             stored: self.dir.is_some(),
-            search,
+            ..Release::initial(built)
         });
         if !dry_run {
             self.publish(release.clone());

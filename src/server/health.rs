@@ -1,5 +1,6 @@
 //! `/health` (the process answers) and `/ready` (the data is loaded: the
-//! graph, the RDF store when one is served, and the search index).
+//! graph, the RDF store when one is served, the search index and the
+//! p-value backgrounds: [`crate::release::Readiness`]).
 
 use super::AppState;
 use axum::extract::State;
@@ -16,9 +17,8 @@ pub(super) async fn health() -> Json<Value> {
 /// still loading (a load balancer holds traffic back until then).
 pub(super) async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
     let release = state.releases.current();
-    let store = !state.releases.serves_store() || release.store.load().is_some();
-    let search = release.search_ready();
-    let ready = store && search;
+    let built = release.readiness();
+    let ready = built.is_ready();
     let status = if ready {
         StatusCode::OK
     } else {
@@ -30,8 +30,9 @@ pub(super) async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Va
             "status": if ready { "ready" } else { "loading" },
             "release": release.id,
             "graph": true,
-            "store": store,
-            "search": search,
+            "store": built.store,
+            "search": built.search,
+            "pValueBackgrounds": built.p_value_backgrounds,
         })),
     )
 }

@@ -9,7 +9,7 @@
 //! `cargo test --test api clients -- --nocapture` shows the clients' output
 //! as they report it.
 
-use crate::common::{config, kg, store, MAINTAINER_TOKEN};
+use crate::common::{built, config, MAINTAINER_TOKEN};
 use rarekg::release::{Release, Releases};
 use rarekg::store::QueryLimits;
 use std::io::{Read, Write};
@@ -207,21 +207,11 @@ fn js_tests(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-/// Releases of their own over the shared graph and store, with the search
-/// index built: the clients' rollback announces a release change to their
+/// Releases of their own over the shared graph and its indexes, all
+/// built: the clients' rollback announces a release change to their
 /// subscribers only, never to another test's.
 fn own_releases() -> Arc<Releases> {
-    let paths = rarekg::graph::DataPaths::under(&repo());
-    let releases = Arc::new(Releases::new(
-        Release::initial(kg(), store(), paths),
-        2,
-        true,
-    ));
-    releases
-        .current()
-        .search()
-        .unwrap_or_else(|e| panic!("the search index builds: {e}"));
-    releases
+    Arc::new(Releases::new(Release::initial(built()), 2, true))
 }
 
 /// The curator token of the test apps.

@@ -1,8 +1,9 @@
 use async_graphql::{Request, Variables};
+use rarekg::analytics::Analytics;
 use rarekg::api::{schema, RareSchema};
 use rarekg::graph::{DataPaths, KnowledgeGraph};
-use rarekg::release::{Release, Releases, StoreSlot};
-use rarekg::store::{OntologyStore, QueryLimits};
+use rarekg::release::{BuildOptions, Built, Derived, Release, Releases, StoreSlot};
+use rarekg::store::QueryLimits;
 use serde_json::Value;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
@@ -11,22 +12,51 @@ fn paths() -> DataPaths {
     DataPaths::under(Path::new(env!("CARGO_MANIFEST_DIR")))
 }
 
-/// The real data, loaded once per test binary.
-pub fn kg() -> Arc<KnowledgeGraph> {
-    static KG: OnceLock<Arc<KnowledgeGraph>> = OnceLock::new();
-    KG.get_or_init(|| Arc::new(KnowledgeGraph::load(&paths()).expect("the vendored releases load")))
-        .clone()
+/// The real data, built once per test binary by the release pipeline,
+/// every derived index included.
+pub fn built() -> Built {
+    shared().clone()
 }
 
-/// The RDF store over the same data, loaded once per test binary.
+fn shared() -> &'static Built {
+    static BUILT: OnceLock<Built> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        let options = BuildOptions {
+            // The p-value tests compute what they need.
+            warm_up: false,
+            ..BuildOptions::complete(true)
+        };
+        rarekg::release::build(paths(), options).expect("the vendored releases load")
+    })
+}
+
+/// The graph of the real data.
+pub fn kg() -> Arc<KnowledgeGraph> {
+    built().kg
+}
+
+/// Its analytics tables.
+pub fn analytics() -> &'static Analytics {
+    &shared().analytics
+}
+
+/// The RDF store over the same data.
 pub fn store() -> StoreSlot {
-    static STORE: OnceLock<StoreSlot> = OnceLock::new();
-    STORE
-        .get_or_init(|| {
-            let s = OntologyStore::load(&paths(), &kg()).expect("the ontology store loads");
-            Arc::new(arc_swap::ArcSwapOption::from_pointee(s))
-        })
-        .clone()
+    built().derived.store.clone()
+}
+
+/// The real data with its graph, analytics and store shared and nothing
+/// else built (the store too when `store`): for releases of a test's own.
+pub fn unbuilt(store: bool) -> Built {
+    let derived = if store {
+        Derived::sharing_store(self::store())
+    } else {
+        Derived::none()
+    };
+    Built {
+        derived: Arc::new(derived),
+        ..built()
+    }
 }
 
 /// The shared releases over the graph and store above; never reloaded
@@ -34,10 +64,7 @@ pub fn store() -> StoreSlot {
 pub fn releases() -> Arc<Releases> {
     static RELEASES: OnceLock<Arc<Releases>> = OnceLock::new();
     RELEASES
-        .get_or_init(|| {
-            let first = Release::initial(kg(), store(), paths());
-            Arc::new(Releases::new(first, 2, true))
-        })
+        .get_or_init(|| Arc::new(Releases::new(Release::initial(built()), 2, true)))
         .clone()
 }
 

@@ -1,21 +1,19 @@
 //! Curators add, correct and retire curated facts; every change is logged
 //! with who, when, why and its source, and survives restarts and reloads.
 
-use crate::common::kg;
+use crate::common::unbuilt;
 use crate::diff::{modified_hpo, write_obo};
 use async_graphql::{Request, Variables};
 use rarekg::api::{DocumentCache, Role};
 use rarekg::curation::Curation;
-use rarekg::graph::DataPaths;
 use rarekg::release::{Release, ReleaseError, Releases, ReloadSource};
 use serde_json::{json, Value};
 use std::path::Path;
 use std::sync::Arc;
 
 fn releases_with_log(log: &Path) -> Arc<Releases> {
-    let paths = DataPaths::under(Path::new(env!("CARGO_MANIFEST_DIR")));
     Arc::new(
-        Releases::new(Release::initial(kg(), Default::default(), paths), 2, false)
+        Releases::new(Release::initial(unbuilt(false)), 2, false)
             .with_curation(Curation::open(log).expect("the log opens")),
     )
 }

@@ -3,7 +3,7 @@
 //! disease with phenotypes rankable (the cases are the vendored development
 //! half of phenopacket-store, `data/phenopackets/`).
 
-use crate::common::{kg, query, run};
+use crate::common::{analytics, kg, query, run};
 use rarekg::analytics::evaluation::{known_cases, summarise, Condition};
 use rarekg::analytics::{Combine, Method, RankingRequest, Scoring, Target};
 use rarekg::graph::Rel;
@@ -181,7 +181,7 @@ fn terms_that_cannot_be_used_are_reported_not_failed() {
 #[test]
 fn diseases_with_phenotypes_only_from_their_orphanet_packet_are_rankable() {
     let kg = kg();
-    let a = kg.analytics();
+    let a = analytics();
     let only: Vec<_> = a
         .diseases()
         .iter()
@@ -300,7 +300,7 @@ fn a_query_that_covers_every_feature_leaves_none_unstated() {
 #[test]
 fn frequency_weighting_is_neutral_where_no_frequency_is_stated() {
     let kg = kg();
-    let a = kg.analytics();
+    let a = analytics();
     // A record none of whose sources states a frequency.
     let (i, p) = a
         .diseases()
@@ -337,7 +337,7 @@ fn frequency_weighting_is_neutral_where_no_frequency_is_stated() {
 #[test]
 fn published_cases_rank_their_diagnosis_near_the_top() {
     let kg = kg();
-    let a = kg.analytics();
+    let a = analytics();
     let first = rarekg::diagnose::per_disease(cases().to_vec(), 1);
     let known: Vec<_> = known_cases(&kg, &first)
         .into_iter()

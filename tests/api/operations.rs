@@ -247,11 +247,7 @@ async fn metrics_count_requests_by_operation_errors_by_code_and_the_graph() {
 /// is not built yet, so `/ready` answers 503.
 fn loading_app() -> (axum::Router, std::sync::Arc<rarekg::release::Releases>) {
     let fresh = std::sync::Arc::new(rarekg::release::Releases::new(
-        rarekg::release::Release::initial(
-            crate::common::kg(),
-            Default::default(),
-            rarekg::graph::DataPaths::under(std::path::Path::new(env!("CARGO_MANIFEST_DIR"))),
-        ),
+        rarekg::release::Release::initial(crate::common::unbuilt(false)),
         2,
         false,
     ));
@@ -270,6 +266,11 @@ async fn ready_waits_for_the_search_index_and_the_store() {
     fresh.current().search().unwrap();
     let (status, _, body) = send(&app, Request::get("/ready").body(Body::empty()).unwrap()).await;
     assert_eq!(status, StatusCode::OK, "{body}");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        v["pValueBackgrounds"], false,
+        "the p-value warm-up holds nothing back"
+    );
     assert_eq!(
         serde_json::from_str::<Value>(&body).unwrap()["status"],
         "ready"

@@ -1,7 +1,7 @@
 //! Live reload of HPO: authorisation, dry run, swap, refusal of broken files,
 //! rollback, and queries answered throughout from one release each.
 
-use crate::common::{kg, read_gz, MAINTAINER_TOKEN};
+use crate::common::{read_gz, MAINTAINER_TOKEN};
 use crate::diff::{modified_hpo, obsolete_term, write_obo};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
@@ -18,13 +18,21 @@ use tower::ServiceExt;
 /// Releases of their own over the shared graph, so reloads here do not
 /// touch other tests; with the shared RDF store when `store`.
 fn fresh_releases(keep: usize, store: bool) -> Releases {
-    let paths = DataPaths::under(Path::new(env!("CARGO_MANIFEST_DIR")));
-    let slot = if store {
-        crate::common::store()
-    } else {
-        Default::default()
+    Releases::new(Release::initial(crate::common::unbuilt(store)), keep, store).with_warm_up(false)
+}
+
+/// The release a server restarted on the data directory `data` serves,
+/// as `rarekg serve` starts it (without an RDF store).
+fn restart_on(data: &Path) -> Arc<Release> {
+    let server = rarekg::config::ServerConfig {
+        data_dir: Some(data.to_path_buf()),
+        rdf_store: false,
+        warm_up_p_values: false,
+        ..Default::default()
     };
-    Releases::new(Release::initial(kg(), slot, paths), keep, store)
+    rarekg::release::open(Path::new(env!("CARGO_MANIFEST_DIR")), &server)
+        .expect("the server starts")
+        .current()
 }
 
 /// An app over its own releases (no RDF store, so reloads are quick).
@@ -282,7 +290,6 @@ async fn queries_never_fail_or_mix_releases_during_reloads() {
 fn an_accepted_release_survives_a_restart_and_a_crash_leaves_it_intact() {
     let data = std::env::temp_dir().join(format!("rarekg-data-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&data);
-    let paths = DataPaths::under(Path::new(env!("CARGO_MANIFEST_DIR")));
     let dir = rarekg::release::ReleaseDir::open(&data).unwrap();
     let releases = fresh_releases(2, false).with_dir(dir.clone());
     let modified = write_obo("persist", &modified_hpo());
@@ -316,9 +323,10 @@ fn an_accepted_release_survives_a_restart_and_a_crash_leaves_it_intact() {
     let restart = dir.current().unwrap().unwrap();
     assert_eq!(restart.id, id);
     assert_eq!(dir.max_id(), id);
-    let mut restart_paths = paths;
-    dir.apply(&restart.files, &mut restart_paths);
-    let restarted = rarekg::graph::KnowledgeGraph::load(&restart_paths).unwrap();
+    // What a restart does: the server's own start-up, on this data directory.
+    let restarted = restart_on(&data);
+    assert_eq!(restarted.id, id);
+    let restarted = &restarted.kg;
     let c = rarekg::curie::Curie::parse("HP:0003701").unwrap();
     let rarekg::graph::Lookup::Found(n) = restarted.find_phenotype(&c) else {
         panic!()
@@ -591,9 +599,9 @@ async fn an_annotation_source_reloads_and_persists_on_top_of_an_ontology_reload(
     // A restart serves both: the record names every overridden file.
     let record = dir.current().unwrap().unwrap();
     assert_eq!(record.files.keys().collect::<Vec<_>>(), ["hpo", "hpoa"]);
-    let mut paths = DataPaths::under(Path::new(env!("CARGO_MANIFEST_DIR")));
-    dir.apply(&record.files, &mut paths);
-    let restarted = rarekg::graph::KnowledgeGraph::load(&paths).unwrap();
+    let restarted = restart_on(&data);
+    assert_eq!(restarted.id, record.id);
+    let restarted = &restarted.kg;
     let rarekg::graph::Lookup::Found(d) =
         restarted.find_disease(&rarekg::curie::Curie::parse("ORPHA:732").unwrap())
     else {
@@ -648,5 +656,56 @@ async fn a_mondo_mapping_set_reloads_on_its_own() {
     assert_eq!(current.paths.mondo_mappings[0], vendored.mondo_mappings[0]);
     let record = dir.current().unwrap().unwrap();
     assert_eq!(record.files.keys().collect::<Vec<_>>(), ["mondo_omim"]);
+    std::fs::remove_dir_all(&data).ok();
+}
+
+/// Every index a start-up builds in the background a reload builds too,
+/// the p-value warm-up included (a reload once left it out: the first
+/// p-value of each method after it took seconds).
+#[test]
+fn a_reload_builds_every_index_a_start_up_builds() {
+    use rarekg::analytics::Target;
+    let data = std::env::temp_dir().join(format!("rarekg-data-indexes-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data);
+    let server = rarekg::config::ServerConfig {
+        data_dir: Some(data.clone()),
+        rdf_store: false,
+        ..Default::default()
+    };
+    let releases = rarekg::release::open(Path::new(env!("CARGO_MANIFEST_DIR")), &server).unwrap();
+    let complete = |release: &Release| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(300);
+        while !release.readiness().is_complete() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{:?}",
+                release.readiness()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    };
+    let started = releases.current();
+    complete(&started);
+    let reloaded = releases
+        .reload_hpo(&write_obo("indexes", &modified_hpo()), "test", false)
+        .unwrap()
+        .release;
+    assert!(reloaded.readiness().is_ready(), "ready when swapped in");
+    complete(&reloaded);
+    for release in [&started, &reloaded] {
+        for target in [Target::Diseases, Target::Genes] {
+            for method in rarekg::release::BACKGROUND_METHODS {
+                assert!(
+                    release.analytics.has_backgrounds(target, method),
+                    "release {}: {target:?} {method:?}",
+                    release.id
+                );
+            }
+        }
+    }
+    assert_eq!(
+        reloaded.analytics.omim_diseases,
+        started.analytics.omim_diseases
+    );
     std::fs::remove_dir_all(&data).ok();
 }
