@@ -432,6 +432,7 @@ fn main() -> anyhow::Result<()> {
         }
         Command::Check => {
             let built = load(&root)?;
+            print!("{}", rarekg::report::sources(&built.paths)?);
             print!("{}", rarekg::report::counts(&built.kg));
             let store = OntologyStore::load(&built.paths, &built.kg)
                 .context("loading the ontology store")?;
@@ -483,7 +484,7 @@ fn default_root() -> PathBuf {
 
 /// A `--source` name, or the names there are.
 fn parse_source(s: &str) -> Result<ReloadSource, String> {
-    ReloadSource::parse(s).ok_or_else(|| {
+    ReloadSource::from_key(s).ok_or_else(|| {
         let all: Vec<&str> = ReloadSource::ALL.iter().map(|s| s.key()).collect();
         format!("unknown source `{s}` (one of {})", all.join(", "))
     })

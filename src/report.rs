@@ -241,3 +241,24 @@ pub fn rank(
     }
     Ok(s)
 }
+
+/// Every source of the catalogue: its key, the records its file holds,
+/// the file, whether a reload's diff reports it, and its licence.
+pub fn sources(paths: &crate::graph::DataPaths) -> Result<String, crate::ingest::IngestError> {
+    use crate::ingest::catalogue::SourceFile;
+    let mut out = String::from("source files:\n");
+    for &s in SourceFile::ALL {
+        let file = s.file(paths);
+        let records = s.parse(file)?;
+        let _ = writeln!(
+            out,
+            "  {:<22} {:>8} records  {}  diff: {}  licence: {}",
+            s.key(),
+            records,
+            file.display(),
+            if s.diffs() { "yes" } else { "no" },
+            s.licence()
+        );
+    }
+    Ok(out)
+}

@@ -295,6 +295,13 @@ impl Disease {
     async fn clinical_course<'c>(&self, ctx: &Context<'c>) -> Vec<DiseaseAttribute<'c>> {
         attributes(ctx, self.0, AttributeKind::ClinicalCourse)
     }
+    /// The MONDO subsets of rare-disease programmes this disease is in:
+    /// `nord_rare` (NORD's rare disease database) and `gard_rare` (GARD,
+    /// the NIH Genetic and Rare Diseases Information Center), stated by
+    /// MONDO for its id.
+    async fn subsets<'c>(&self, ctx: &Context<'c>) -> Vec<DiseaseAttribute<'c>> {
+        attributes(ctx, self.0, AttributeKind::Subset)
+    }
     /// Clinical modifiers (HPOA aspect M) and past medical history (aspect H).
     async fn modifiers<'c>(&self, ctx: &Context<'c>) -> Vec<DiseaseAttribute<'c>> {
         let mut v = attributes(ctx, self.0, AttributeKind::Modifier);

@@ -100,49 +100,17 @@ fn info(r: &Release, current: u64) -> ReleaseInfo {
     }
 }
 
-/// A source that can be reloaded.
-#[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq)]
-#[graphql(remote = "crate::release::ReloadSource")]
-pub enum ReloadSourceName {
-    /// `hp.obo`
-    Hpo,
-    /// `phenotype.hpoa`
-    Hpoa,
-    /// `genes_to_phenotype.txt`
-    GenesToPhenotype,
-    /// The ORPHApackets `.tar.gz`
-    Orphanet,
-    /// ORDO as OBO Graphs JSON (RDF store only)
-    Ordo,
-    /// MONDO rare-subset labels TSV
-    MondoTerms,
-    /// MONDO rare-subset is_a edges TSV
-    MondoEdges,
-    /// HGNC complete set
-    Hgnc,
-    /// MONDO SSSOM: exact matches to Orphanet
-    MondoOrphanet,
-    /// MONDO SSSOM: exact matches to OMIM
-    MondoOmim,
-    /// MONDO SSSOM: exact matches to DOID
-    MondoDoid,
-    /// MONDO SSSOM: exact matches to MeSH
-    MondoMesh,
-    /// MONDO SSSOM: exact matches to NCIt
-    MondoNcit,
-    /// MONDO SSSOM: exact matches to UMLS
-    MondoUmls,
-    /// MONDO SSSOM: database cross-references to GARD
-    MondoGard,
-    /// MONDO SSSOM: database cross-references to ICD-10-CM
-    MondoIcd10cm,
-    /// FDA orphan designations (CSV export)
-    Fda,
-    /// Curated patient organizations (TSV)
-    PatientOrganizations,
-    /// Curated newborn-screening entries (TSV)
-    Screening,
+macro_rules! define_source_name {
+    ($($v:ident, $key:literal, $slot:ident($($s:tt)*), $path:literal, $what:literal, $licence:literal, $parse:expr, $diffs:literal;)*) => {
+        /// A source that can be reloaded (the catalogue of sources).
+        #[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq)]
+        #[graphql(remote = "crate::release::ReloadSource")]
+        pub enum ReloadSourceName {
+            $(#[doc = $what] $v,)*
+        }
+    };
 }
+crate::ingest::catalogue::for_each_source!(define_source_name);
 
 /// The outcome of a reload.
 #[derive(SimpleObject)]

@@ -15,6 +15,7 @@ pub mod model;
 pub mod records;
 mod strings;
 
+pub use crate::ingest::catalogue::DataPaths;
 pub use builder::SourceBundle;
 use csr::Csr;
 use model::*;
@@ -25,103 +26,6 @@ use crate::ingest::{self, IngestError};
 use petgraph::graph::Graph;
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
-use std::path::{Path, PathBuf};
-
-/// Where the source files live, relative to a data root (the repository).
-#[derive(Debug, Clone)]
-pub struct DataPaths {
-    pub hpo: PathBuf,
-    pub hpoa: PathBuf,
-    pub genes_to_phenotype: PathBuf,
-    pub orphanet: PathBuf,
-    pub mondo_terms: PathBuf,
-    pub mondo_edges: PathBuf,
-    /// One file per set of [`DataPaths::MONDO_MAPPINGS`], in that order.
-    pub mondo_mappings: Vec<PathBuf>,
-    pub hgnc: PathBuf,
-    /// ORDO as OBO Graphs JSON (loaded into the ontology store).
-    pub ordo: PathBuf,
-    /// Further RDF files (.ttl, .nt, .rdf, .owl) for the ontology store.
-    pub ontologies_dir: PathBuf,
-    /// FDA Orphan Drug Product designations (CSV export).
-    pub fda: PathBuf,
-    /// ClinicalTrials.gov v2 JSON files (see [`crate::ingest::ctgov`]).
-    pub trials: Vec<PathBuf>,
-    /// Curated patient organizations (see [`crate::ingest::curated`]).
-    pub organizations: PathBuf,
-    /// Curated newborn-screening panel entries.
-    pub screening: PathBuf,
-    /// Orphadata epidemiology CSV (validation status, mean values).
-    pub orphanet_epidemiology: PathBuf,
-}
-
-impl DataPaths {
-    /// The MONDO SSSOM mapping sets, in the order of `mondo_mappings`.
-    pub const MONDO_MAPPINGS: [&'static str; 8] = [
-        "mondo_exactmatch_orphanet",
-        "mondo_exactmatch_omim",
-        "mondo_exactmatch_doid",
-        "mondo_exactmatch_mesh",
-        "mondo_exactmatch_ncit",
-        "mondo_exactmatch_umls",
-        "mondo_hasdbxref_gard",
-        "mondo_hasdbxref_icd10cm",
-    ];
-
-    /// The layout of this repository's `ontologies/` and `data/` folders.
-    pub fn under(root: &Path) -> DataPaths {
-        let o = root.join("ontologies");
-        let d = root.join("data");
-        DataPaths {
-            hpo: o.join("hpo/hp.obo.gz"),
-            hpoa: d.join("hpo/phenotype.hpoa.gz"),
-            genes_to_phenotype: d.join("hpo/genes_to_phenotype.txt.gz"),
-            orphanet: d.join("orphanet/orphapackets_json_2025-12.tar.gz"),
-            mondo_terms: o.join("mondo/mondo-rare.tsv.gz"),
-            mondo_edges: o.join("mondo/mondo-rare_edges.tsv.gz"),
-            mondo_mappings: DataPaths::MONDO_MAPPINGS
-                .iter()
-                .map(|m| d.join(format!("mondo/{m}.sssom.tsv.gz")))
-                .collect(),
-            hgnc: d.join("hgnc/hgnc_complete_set.txt.gz"),
-            ordo: o.join("ordo/ordo-2_6-2018-07-12.json.gz"),
-            ontologies_dir: o.clone(),
-            fda: d.join("fda/FDA_oopd_approved_2025.csv.gz"),
-            trials: json_files(&d.join("clinicaltrials")),
-            organizations: d.join("curated/patient_organizations.tsv"),
-            screening: d.join("curated/newborn_screening.tsv"),
-            orphanet_epidemiology: d.join("orphanet/epidemiology_of_rare_diseases.csv.gz"),
-        }
-    }
-
-    /// Adds the ClinicalTrials.gov files under `dir` (e.g. those imported
-    /// into the data directory).
-    pub fn add_trials_from(&mut self, dir: &Path) {
-        self.trials.extend(json_files(dir));
-    }
-}
-
-/// `*.json` and `*.json.gz` files under `dir`, recursively, sorted.
-fn json_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for e in entries.flatten() {
-            let p = e.path();
-            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            if p.is_dir() {
-                stack.push(p);
-            } else if name.ends_with(".json") || name.ends_with(".json.gz") {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
-}
 
 /// Counts and anomalies of one load, for `check` and start-up logs.
 #[derive(Debug, Default, Clone)]
@@ -227,6 +131,14 @@ fn join<T>(r: std::thread::Result<T>) -> T {
     r.unwrap_or_else(|e| std::panic::resume_unwind(e))
 }
 
+/// Every source parsed: the core graph's, the records', and what completes
+/// the graph afterwards (epidemiology, MONDO subsets).
+type Parsed = (
+    SourceBundle,
+    records::RecordSources,
+    (Vec<EpidemiologyRow>, Vec<ingest::mondo::SubsetRow>),
+);
+
 /// The rare-disease knowledge graph.
 pub struct KnowledgeGraph {
     graph: Graph<Node, Edge, petgraph::Directed, u32>,
@@ -269,82 +181,113 @@ impl KnowledgeGraph {
     pub fn load_with_annotations(
         paths: &DataPaths,
     ) -> Result<(KnowledgeGraph, Annotations), IngestError> {
-        let bundle = std::thread::scope(
-            |s| -> Result<
-                (SourceBundle, records::RecordSources, Vec<EpidemiologyRow>),
-                IngestError,
-            > {
-                let hpo = s.spawn(|| ingest::obo::parse(&paths.hpo));
-                let hpoa = s.spawn(|| ingest::hpoa::parse(&paths.hpoa));
-                let g2p = s.spawn(|| ingest::genes_to_phenotype::parse(&paths.genes_to_phenotype));
-                let orpha = s.spawn(|| ingest::orphapacket::parse_tarball(&paths.orphanet));
-                let hgnc = s.spawn(|| ingest::hgnc::parse(&paths.hgnc));
-                let records = s.spawn(|| -> Result<_, IngestError> {
-                    Ok(records::RecordSources {
-                        fda: Some((paths.fda.clone(), ingest::fda::parse(&paths.fda)?)),
-                        trials: paths
-                            .trials
-                            .iter()
-                            .map(|p| ingest::ctgov::parse(p).map(|t| (p.clone(), t)))
-                            .collect::<Result<_, _>>()?,
-                        organizations: Some((
-                            paths.organizations.clone(),
-                            ingest::curated::parse_organizations(&paths.organizations)?,
-                        )),
-                        screening: Some((
-                            paths.screening.clone(),
-                            ingest::curated::parse_screening(&paths.screening)?,
-                        )),
-                    })
-                });
-                let epidemiology =
-                    s.spawn(|| ingest::orphanet_epidemiology::parse(&paths.orphanet_epidemiology));
-                let mondo = s.spawn(|| -> Result<_, IngestError> {
-                    let terms = ingest::mondo::parse_terms(&paths.mondo_terms)?;
-                    let edges = ingest::mondo::parse_subclass_edges(&paths.mondo_edges)?;
-                    let maps = paths
-                        .mondo_mappings
+        let bundle = std::thread::scope(|s| -> Result<Parsed, IngestError> {
+            let hpo = s.spawn(|| ingest::obo::parse(&paths.hpo));
+            let hpoa = s.spawn(|| ingest::hpoa::parse(&paths.hpoa));
+            let g2p = s.spawn(|| ingest::genes_to_phenotype::parse(&paths.genes_to_phenotype));
+            let orpha = s.spawn(|| ingest::orphapacket::parse_tarball(&paths.orphanet));
+            let hgnc = s.spawn(|| ingest::hgnc::parse(&paths.hgnc));
+            let records = s.spawn(|| -> Result<_, IngestError> {
+                Ok(records::RecordSources {
+                    fda: Some((paths.fda.clone(), ingest::fda::parse(&paths.fda)?)),
+                    trials: paths
+                        .trials
                         .iter()
-                        .map(|p| ingest::mondo::parse_sssom(p).map(|m| (p.clone(), m)))
-                        .collect::<Result<Vec<_>, _>>()?;
-                    Ok((terms, edges, maps))
-                });
-                // Joined in a fixed order, so the error reported is the same
-                // whichever parser finishes first.
-                let hpo = join(hpo.join())?;
-                let hpoa = join(hpoa.join())?;
-                let g2p = join(g2p.join())?;
-                let orpha = join(orpha.join())?;
-                let (terms, edges, maps) = join(mondo.join())?;
-                let hgnc = join(hgnc.join())?;
-                let records = join(records.join())?;
-                let epidemiology = join(epidemiology.join())?;
-                Ok((
-                    SourceBundle {
-                        hpo: (paths.hpo.clone(), hpo),
-                        hpoa: (paths.hpoa.clone(), hpoa),
-                        genes_to_phenotype: (paths.genes_to_phenotype.clone(), g2p),
-                        orphanet: (paths.orphanet.clone(), orpha),
-                        mondo_terms: (paths.mondo_terms.clone(), terms),
-                        mondo_edges: (paths.mondo_edges.clone(), edges),
-                        mondo_mappings: maps,
-                        hgnc: (paths.hgnc.clone(), hgnc),
-                    },
-                    records,
-                    epidemiology,
-                ))
-            },
-        )?;
+                        .map(|p| ingest::ctgov::parse(p).map(|t| (p.clone(), t)))
+                        .collect::<Result<_, _>>()?,
+                    organizations: Some((
+                        paths.organizations.clone(),
+                        ingest::curated::parse_organizations(&paths.organizations)?,
+                    )),
+                    screening: Some((
+                        paths.screening.clone(),
+                        ingest::curated::parse_screening(&paths.screening)?,
+                    )),
+                })
+            });
+            let epidemiology =
+                s.spawn(|| ingest::orphanet_epidemiology::parse(&paths.orphanet_epidemiology));
+            let subsets = s.spawn(|| ingest::mondo::parse_subsets(&paths.mondo_subsets));
+            let mondo = s.spawn(|| -> Result<_, IngestError> {
+                let terms = ingest::mondo::parse_terms(&paths.mondo_terms)?;
+                let edges = ingest::mondo::parse_subclass_edges(&paths.mondo_edges)?;
+                let maps = paths
+                    .mondo_mappings
+                    .iter()
+                    .map(|p| ingest::mondo::parse_sssom(p).map(|m| (p.clone(), m)))
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok((terms, edges, maps))
+            });
+            // Joined in a fixed order, so the error reported is the same
+            // whichever parser finishes first.
+            let hpo = join(hpo.join())?;
+            let hpoa = join(hpoa.join())?;
+            let g2p = join(g2p.join())?;
+            let orpha = join(orpha.join())?;
+            let (terms, edges, maps) = join(mondo.join())?;
+            let hgnc = join(hgnc.join())?;
+            let records = join(records.join())?;
+            let epidemiology = join(epidemiology.join())?;
+            let subsets = join(subsets.join())?;
+            Ok((
+                SourceBundle {
+                    hpo: (paths.hpo.clone(), hpo),
+                    hpoa: (paths.hpoa.clone(), hpoa),
+                    genes_to_phenotype: (paths.genes_to_phenotype.clone(), g2p),
+                    orphanet: (paths.orphanet.clone(), orpha),
+                    mondo_terms: (paths.mondo_terms.clone(), terms),
+                    mondo_edges: (paths.mondo_edges.clone(), edges),
+                    mondo_mappings: maps,
+                    hgnc: (paths.hgnc.clone(), hgnc),
+                },
+                records,
+                (epidemiology, subsets),
+            ))
+        })?;
         tracing::debug!(rss_mib = rss_mib(), "sources parsed");
-        let (bundle, record_sources, epidemiology) = bundle;
+        let (bundle, record_sources, (epidemiology, subsets)) = bundle;
         let (mut kg, annotations) = builder::build(bundle)?;
         tracing::debug!(rss_mib = rss_mib(), "core graph built");
         kg.complete_prevalences(&epidemiology);
+        kg.add_subsets(&subsets);
         let (records, releases) = records::build(&kg, record_sources)?;
         tracing::debug!(rss_mib = rss_mib(), "records linked");
         kg.records = records;
         kg.sources.extend(releases);
         Ok((kg, annotations))
+    }
+
+    /// Flags the diseases in MONDO's rare-disease programme subsets
+    /// (`nord_rare`, `gard_rare`) as attributes, stated by MONDO for the
+    /// MONDO id. A row for an id no disease has is counted, not an error
+    /// (the subset table covers all of MONDO, the graph its rare subset).
+    fn add_subsets(&mut self, rows: &[ingest::mondo::SubsetRow]) {
+        const FLAGS: [&str; 2] = ["nord_rare", "gard_rare"];
+        let mut added = 0;
+        for r in rows.iter().filter(|r| FLAGS.contains(&r.subset.as_str())) {
+            let Some(&n) = self.index.disease.get(&r.id) else {
+                continue;
+            };
+            let id = self.strings.append(r.id.as_str());
+            let Node::Disease(d) = &mut self.graph[n] else {
+                continue;
+            };
+            if d.attributes
+                .iter()
+                .any(|a| a.kind == AttributeKind::Subset && a.label == r.subset)
+            {
+                continue;
+            }
+            d.attributes.push(Attribute {
+                kind: AttributeKind::Subset,
+                term: None,
+                label: r.subset.clone(),
+                provenance: Provenance::new(Source::Mondo, id),
+            });
+            added += 1;
+        }
+        self.stats.rows.push(("MONDO subset rows", rows.len()));
+        tracing::debug!(added, "MONDO subset flags");
     }
 
     /// Adds the validation status (and a missing mean value) of Orphadata's

@@ -168,6 +168,9 @@ pub enum AttributeKind {
     ClinicalCourse,
     Modifier,
     History,
+    /// A MONDO subset naming a rare-disease programme (`nord_rare`,
+    /// `gard_rare`).
+    Subset,
 }
 
 /// A disease-level attribute (inheritance, onset, ...), from HPOA aspects

@@ -31,6 +31,13 @@ impl Strings {
             i => &self.lists[i as usize - 1],
         }
     }
+
+    /// Adds a string after the build (not deduplicated against earlier
+    /// ones: callers keep their own map for what repeats).
+    pub(crate) fn append(&mut self, s: &str) -> Sym {
+        self.texts.push(s.into());
+        Sym(NonZeroU32::new(self.texts.len() as u32).expect("fewer than 4 billion strings"))
+    }
 }
 
 /// Builds [`Strings`].

@@ -5,6 +5,7 @@
 //! [`crate::graph`] builder joins the records. A malformed row stops the parse
 //! with an [`IngestError`] naming the file, the line and the reason.
 
+pub mod catalogue;
 pub mod ctgov;
 pub mod curated;
 pub mod fda;

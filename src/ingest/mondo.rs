@@ -67,6 +67,44 @@ fn terms(path: &Path, input: impl Read) -> Result<Vec<MondoTerm>, IngestError> {
     Ok(out)
 }
 
+/// One row of MONDO's subset table: a term and a subset it is in
+/// (`nord_rare`, `gard_rare`, `rare`, `orphanet`, ...).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubsetRow {
+    pub id: Curie,
+    pub subset: String,
+}
+
+/// MONDO's subset table (`id`, `subset`, `group` columns, tab-separated).
+pub fn parse_subsets(path: &Path) -> Result<Vec<SubsetRow>, IngestError> {
+    subsets(path, open(path)?)
+}
+
+fn subsets(path: &Path, input: impl Read) -> Result<Vec<SubsetRow>, IngestError> {
+    let mut out = Vec::new();
+    let mut cols: Option<(usize, usize)> = None;
+    for_each_line(path, input, |n, line| {
+        if line.trim().is_empty() {
+            return Ok(());
+        }
+        let Some((i, s)) = cols else {
+            let h = TsvHeader::new(line);
+            cols = Some((h.require(path, n, "id")?, h.require(path, n, "subset")?));
+            return Ok(());
+        };
+        let f = split_row(path, n, line, i.max(s) + 1)?;
+        if f[s].trim().is_empty() {
+            return Err(IngestError::parse(path, n, "empty field `subset`"));
+        }
+        out.push(SubsetRow {
+            id: curie_field(path, n, "id", f[i])?,
+            subset: f[s].trim().to_string(),
+        });
+        Ok(())
+    })?;
+    Ok(out)
+}
+
 /// `subject biolink:subclass_of object` edges; other predicates are skipped.
 pub fn parse_subclass_edges(path: &Path) -> Result<Vec<(Curie, Curie)>, IngestError> {
     subclass_edges(path, open(path)?)

@@ -60,133 +60,9 @@ pub enum ReleaseError {
     Curation(#[from] crate::curation::CurationError),
 }
 
-/// A source file a release can be rebuilt with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ReloadSource {
-    Hpo,
-    Hpoa,
-    GenesToPhenotype,
-    Orphanet,
-    Ordo,
-    MondoTerms,
-    MondoEdges,
-    Hgnc,
-    /// A MONDO SSSOM mapping set, by its index in
-    /// [`DataPaths::MONDO_MAPPINGS`].
-    MondoOrphanet,
-    MondoOmim,
-    MondoDoid,
-    MondoMesh,
-    MondoNcit,
-    MondoUmls,
-    MondoGard,
-    MondoIcd10cm,
-    /// FDA orphan designations (CSV).
-    Fda,
-    /// Curated patient organizations (TSV).
-    PatientOrganizations,
-    /// Curated newborn-screening entries (TSV).
-    Screening,
-}
-
-impl ReloadSource {
-    pub const ALL: [ReloadSource; 19] = [
-        ReloadSource::Hpo,
-        ReloadSource::Hpoa,
-        ReloadSource::GenesToPhenotype,
-        ReloadSource::Orphanet,
-        ReloadSource::Ordo,
-        ReloadSource::MondoTerms,
-        ReloadSource::MondoEdges,
-        ReloadSource::Hgnc,
-        ReloadSource::MondoOrphanet,
-        ReloadSource::MondoOmim,
-        ReloadSource::MondoDoid,
-        ReloadSource::MondoMesh,
-        ReloadSource::MondoNcit,
-        ReloadSource::MondoUmls,
-        ReloadSource::MondoGard,
-        ReloadSource::MondoIcd10cm,
-        ReloadSource::Fda,
-        ReloadSource::PatientOrganizations,
-        ReloadSource::Screening,
-    ];
-
-    /// The index in [`DataPaths::MONDO_MAPPINGS`] of a mapping set.
-    fn mapping_index(self) -> Option<usize> {
-        Some(match self {
-            ReloadSource::MondoOrphanet => 0,
-            ReloadSource::MondoOmim => 1,
-            ReloadSource::MondoDoid => 2,
-            ReloadSource::MondoMesh => 3,
-            ReloadSource::MondoNcit => 4,
-            ReloadSource::MondoUmls => 5,
-            ReloadSource::MondoGard => 6,
-            ReloadSource::MondoIcd10cm => 7,
-            _ => return None,
-        })
-    }
-
-    /// The name used in the data directory and on the command line.
-    pub fn key(self) -> &'static str {
-        match self {
-            ReloadSource::Hpo => "hpo",
-            ReloadSource::Hpoa => "hpoa",
-            ReloadSource::GenesToPhenotype => "genes_to_phenotype",
-            ReloadSource::Orphanet => "orphanet",
-            ReloadSource::Ordo => "ordo",
-            ReloadSource::MondoTerms => "mondo_terms",
-            ReloadSource::MondoEdges => "mondo_edges",
-            ReloadSource::Hgnc => "hgnc",
-            ReloadSource::MondoOrphanet => "mondo_orphanet",
-            ReloadSource::MondoOmim => "mondo_omim",
-            ReloadSource::MondoDoid => "mondo_doid",
-            ReloadSource::MondoMesh => "mondo_mesh",
-            ReloadSource::MondoNcit => "mondo_ncit",
-            ReloadSource::MondoUmls => "mondo_umls",
-            ReloadSource::MondoGard => "mondo_gard",
-            ReloadSource::MondoIcd10cm => "mondo_icd10cm",
-            ReloadSource::Fda => "fda",
-            ReloadSource::PatientOrganizations => "patient_organizations",
-            ReloadSource::Screening => "screening",
-        }
-    }
-
-    pub fn parse(key: &str) -> Option<ReloadSource> {
-        ReloadSource::ALL
-            .into_iter()
-            .find(|s| s.key().eq_ignore_ascii_case(key))
-    }
-
-    fn slot(self, p: &mut DataPaths) -> &mut PathBuf {
-        match self {
-            ReloadSource::Hpo => &mut p.hpo,
-            ReloadSource::Hpoa => &mut p.hpoa,
-            ReloadSource::GenesToPhenotype => &mut p.genes_to_phenotype,
-            ReloadSource::Orphanet => &mut p.orphanet,
-            ReloadSource::Ordo => &mut p.ordo,
-            ReloadSource::MondoTerms => &mut p.mondo_terms,
-            ReloadSource::MondoEdges => &mut p.mondo_edges,
-            ReloadSource::Hgnc => &mut p.hgnc,
-            ReloadSource::Fda => &mut p.fda,
-            ReloadSource::PatientOrganizations => &mut p.organizations,
-            ReloadSource::Screening => &mut p.screening,
-            mapping => {
-                // Every other source is matched above.
-                let i = mapping.mapping_index().unwrap_or_default();
-                if p.mondo_mappings.len() <= i {
-                    p.mondo_mappings.resize(i + 1, PathBuf::new());
-                }
-                &mut p.mondo_mappings[i]
-            }
-        }
-    }
-
-    /// `paths` with this source read from `file`.
-    pub fn set(self, paths: &mut DataPaths, file: PathBuf) {
-        *self.slot(paths) = file;
-    }
-}
+/// A source file a release can be rebuilt with: every source of the
+/// catalogue ([`crate::ingest::catalogue`]).
+pub use crate::ingest::catalogue::SourceFile as ReloadSource;
 
 /// One served state of the data.
 pub struct Release {
@@ -240,7 +116,7 @@ impl Release {
         Release {
             id: record.id,
             overrides: record.files.clone(),
-            changed: record.source.as_deref().and_then(ReloadSource::parse),
+            changed: record.source.as_deref().and_then(ReloadSource::from_key),
             loaded_at: std::time::UNIX_EPOCH + std::time::Duration::from_secs(record.loaded_at),
             loaded_by: record.loaded_by.clone(),
             diff: record.diff.clone(),

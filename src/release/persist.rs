@@ -63,7 +63,7 @@ impl ReleaseDir {
         paths: &mut crate::graph::DataPaths,
     ) {
         for (key, rel) in files {
-            if let Some(source) = super::ReloadSource::parse(key) {
+            if let Some(source) = super::ReloadSource::from_key(key) {
                 source.set(paths, self.root.join(rel));
             }
         }

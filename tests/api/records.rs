@@ -508,3 +508,64 @@ fn a_second_exact_match_is_listed_on_the_mondo_record() {
     assert_eq!(by("OMIM:107640"), "MONDO:0008807");
     assert_eq!(by("OMIM:207720"), "MONDO:0008807");
 }
+
+/// MONDO's NORD and GARD subset flags, the catalogue's newest source, as
+/// disease attributes with MONDO's provenance; counted against the file.
+#[test]
+fn nord_and_gard_subset_flags_come_from_mondo() {
+    let v = query(
+        r#"{ marfan: disease(id: "MONDO:0007947") { subsets { label evidence { source { name release } assertedFor } } }
+             polymyositis: disease(id: "ORPHA:732") { subsets { label } }
+             neither: disease(id: "MONDO:0979353") { id subsets { label } } }"#,
+        json!({}),
+    );
+    let labels = |d: &str| -> Vec<String> {
+        v[d]["subsets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["label"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(labels("marfan"), ["gard_rare", "nord_rare"], "{v}");
+    assert_eq!(labels("polymyositis"), ["gard_rare", "nord_rare"]);
+    assert_eq!(
+        v["marfan"]["subsets"][0]["evidence"]["source"]["name"],
+        "MONDO"
+    );
+    assert_eq!(
+        v["marfan"]["subsets"][0]["evidence"]["source"]["release"],
+        "2026-08-04"
+    );
+    assert_eq!(
+        v["marfan"]["subsets"][0]["evidence"]["assertedFor"],
+        "MONDO:0007947"
+    );
+    if !v["neither"].is_null() {
+        assert_eq!(labels("neither"), Vec::<String>::new(), "{v}");
+    }
+    // Every flagged disease is in the file's subset, and most rare ones are.
+    let text = read_gz("data/mondo/mondo_subsets.tsv.gz");
+    let nord: BTreeSet<&str> = text
+        .lines()
+        .filter_map(|l| l.split_once('\t'))
+        .filter(|(_, rest)| rest.starts_with("nord_rare\t"))
+        .map(|(id, _)| id)
+        .collect();
+    let kg = kg();
+    let flagged: Vec<&str> = kg
+        .diseases()
+        .flat_map(|d| kg.disease(d).attributes.iter())
+        .filter(|a| a.label == "nord_rare")
+        .map(|a| kg.text(a.provenance.asserted_for.unwrap()))
+        .collect();
+    assert!(
+        flagged.len() > 5_000,
+        "{} NORD-flagged diseases",
+        flagged.len()
+    );
+    assert!(
+        flagged.iter().all(|id| nord.contains(id)),
+        "a flag on a disease the file does not list"
+    );
+}
