@@ -1065,40 +1065,42 @@ fn name_ranks(g: &Graph<Node, Edge, petgraph::Directed, u32>) -> Vec<u32> {
 
 /// Ancestor and descendant closures of a DAG given as parent lists
 /// (excluding the term itself, sorted). Err(i) names a term on a cycle.
+///
+/// The lists become a petgraph graph with an edge from each term to each of
+/// its parents; `toposort` refuses a cycle (the node it names is on one: a
+/// self loop, or a second node of a strongly connected component), and
+/// `tred::dag_transitive_reduction_closure` over the graph in topological
+/// order gives every term the terms it reaches, its ancestors.
 #[allow(clippy::type_complexity)]
 fn closures(parents: &[Vec<u32>]) -> Result<(Vec<Box<[u32]>>, Vec<Box<[u32]>>), usize> {
+    use petgraph::algo::{toposort, tred};
+    use petgraph::graph::{DiGraph, NodeIndex};
+    use petgraph::visit::IntoNeighbors;
     let n = parents.len();
-    let mut anc: Vec<Option<Box<[u32]>>> = vec![None; n];
-    let mut on_stack = vec![false; n];
-    fn visit(
-        i: usize,
-        parents: &[Vec<u32>],
-        anc: &mut Vec<Option<Box<[u32]>>>,
-        on_stack: &mut [bool],
-    ) -> Result<(), usize> {
-        if anc[i].is_some() {
-            return Ok(());
-        }
-        if on_stack[i] {
-            return Err(i);
-        }
-        on_stack[i] = true;
-        let mut set: Vec<u32> = Vec::new();
-        for &p in &parents[i] {
-            visit(p as usize, parents, anc, on_stack)?;
-            set.push(p);
-            set.extend_from_slice(anc[p as usize].as_ref().unwrap());
-        }
-        set.sort_unstable();
-        set.dedup();
-        on_stack[i] = false;
-        anc[i] = Some(set.into_boxed_slice());
-        Ok(())
+    let mut g: DiGraph<(), (), u32> = DiGraph::with_capacity(n, parents.iter().map(Vec::len).sum());
+    for _ in 0..n {
+        g.add_node(());
     }
-    for i in 0..n {
-        visit(i, parents, &mut anc, &mut on_stack)?;
+    for (child, ps) in parents.iter().enumerate() {
+        for &p in ps {
+            g.add_edge(NodeIndex::new(child), NodeIndex::new(p as usize), ());
+        }
     }
-    let anc: Vec<Box<[u32]>> = anc.into_iter().map(|a| a.unwrap()).collect();
+    let order = toposort(&g, None).map_err(|c| c.node_id().index())?;
+    // Nodes renumbered by their rank in `order`, as the closure needs them.
+    let (ranked, _) = tred::dag_to_toposorted_adjacency_list::<_, u32>(&g, &order);
+    let (_, reach) = tred::dag_transitive_reduction_closure(&ranked);
+    let mut anc: Vec<Box<[u32]>> = vec![Box::default(); n];
+    for (rank, term) in order.iter().enumerate() {
+        let mut a: Vec<u32> = (&reach)
+            .neighbors(rank as u32)
+            .map(|r| order[r as usize].index() as u32)
+            .collect();
+        // A parent listed twice is reached twice.
+        a.sort_unstable();
+        a.dedup();
+        anc[term.index()] = a.into_boxed_slice();
+    }
     let mut desc: Vec<Vec<u32>> = vec![Vec::new(); n];
     for (i, a) in anc.iter().enumerate() {
         for &p in a.iter() {
@@ -1196,5 +1198,94 @@ pub(crate) fn frequency_value(
             },
             _ => None,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::closures;
+
+    /// The closures as a depth-first walk of the parent lists finds them.
+    #[allow(clippy::type_complexity)]
+    fn plain(parents: &[Vec<u32>]) -> (Vec<Box<[u32]>>, Vec<Box<[u32]>>) {
+        fn up(i: usize, parents: &[Vec<u32>], out: &mut Vec<u32>) {
+            for &p in &parents[i] {
+                out.push(p);
+                up(p as usize, parents, out);
+            }
+        }
+        let anc: Vec<Box<[u32]>> = (0..parents.len())
+            .map(|i| {
+                let mut a = Vec::new();
+                up(i, parents, &mut a);
+                a.sort_unstable();
+                a.dedup();
+                a.into_boxed_slice()
+            })
+            .collect();
+        let desc = (0..parents.len() as u32)
+            .map(|t| {
+                (0..parents.len() as u32)
+                    .filter(|&i| anc[i as usize].contains(&t))
+                    .collect()
+            })
+            .collect();
+        (anc, desc)
+    }
+
+    #[test]
+    fn closures_of_a_small_dag() {
+        // 0 is the root; 1 and 2 are its children; 3 is a child of both
+        // (and lists 1 twice); 4 is a child of 3; 5 stands alone.
+        let parents = vec![vec![], vec![0], vec![0], vec![1, 2, 1], vec![3], vec![]];
+        let (anc, desc) = closures(&parents).unwrap();
+        let anc: Vec<&[u32]> = anc.iter().map(|a| &a[..]).collect();
+        let desc: Vec<&[u32]> = desc.iter().map(|d| &d[..]).collect();
+        assert_eq!(anc, [&[][..], &[0], &[0], &[0, 1, 2], &[0, 1, 2, 3], &[]]);
+        assert_eq!(desc, [&[1, 2, 3, 4][..], &[3, 4], &[3, 4], &[4], &[], &[]]);
+    }
+
+    #[test]
+    fn closures_match_a_plain_walk_on_larger_dags() {
+        // Parents only among lower indices: acyclic, with shared ancestors.
+        let mut x: u64 = 7;
+        let mut next = |m: u64| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 33) % m
+        };
+        for n in [1usize, 2, 10, 60] {
+            let parents: Vec<Vec<u32>> = (0..n)
+                .map(|i| {
+                    let k = if i == 0 { 0 } else { next(3) + 1 };
+                    (0..k)
+                        .map(|_| next(i.max(1) as u64) as u32)
+                        .filter(|_| i > 0)
+                        .collect()
+                })
+                .collect();
+            // Reversed term order, so the walk does not follow the indices.
+            let r = |t: u32| (n - 1) as u32 - t;
+            let parents: Vec<Vec<u32>> = (0..n)
+                .map(|i| parents[n - 1 - i].iter().map(|&p| r(p)).collect())
+                .collect();
+            assert_eq!(closures(&parents).unwrap(), plain(&parents));
+        }
+    }
+
+    #[test]
+    fn a_cycle_is_refused_with_a_term_on_it() {
+        // 1 -> 2 -> 3 -> 1 is a cycle; 0 is a parent of 1 and 4 a child of 3.
+        let parents = vec![vec![], vec![0, 2], vec![3], vec![1], vec![3]];
+        let i = closures(&parents).unwrap_err();
+        assert!([1, 2, 3].contains(&i), "{i}");
+        // A term that is its own parent.
+        let parents = vec![vec![], vec![0, 1]];
+        assert_eq!(closures(&parents).unwrap_err(), 1);
+        // Two terms that are each other's parent, away from the first terms.
+        let parents = vec![vec![], vec![0], vec![0, 3], vec![2]];
+        let i = closures(&parents).unwrap_err();
+        assert!([2, 3].contains(&i), "{i}");
     }
 }

@@ -8,7 +8,8 @@
 use super::model::NodeId;
 use super::{KnowledgeGraph, Rel};
 use crate::curie::Curie;
-use rustc_hash::FxHashMap;
+use petgraph::visit::{Bfs, GraphBase, GraphRef, IntoNeighbors, VisitMap, Visitable};
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{HashMap, VecDeque};
 
 /// An entity of the explorable graph.
@@ -340,6 +341,152 @@ impl Filter {
     }
 }
 
+/// The explorable graph as petgraph sees it: its nodes are entities (graph
+/// nodes and records alike) and a node's neighbours are the entities at the
+/// other end of the links (`links`) the filter lets through, in that order.
+/// Traversal is undirected, as [`EdgeKind`] says. `end` is let through
+/// whatever its type: a path's end.
+#[derive(Clone, Copy)]
+pub struct ExploreView<'a> {
+    pub kg: &'a KnowledgeGraph,
+    pub filter: &'a Filter,
+    pub end: Option<Entity>,
+}
+
+impl<'a> ExploreView<'a> {
+    pub fn new(kg: &'a KnowledgeGraph, filter: &'a Filter) -> Self {
+        ExploreView {
+            kg,
+            filter,
+            end: None,
+        }
+    }
+
+    /// The links at `e` the view crosses, with the entity at their other end.
+    pub fn links(self, e: Entity, mut visit: impl FnMut(Link, Entity)) {
+        links(self.kg, e, |l, o| {
+            if self.filter.edge(l.kind) && (Some(o) == self.end || self.filter.entity(o.kind())) {
+                visit(l, o);
+            }
+        });
+    }
+}
+
+impl GraphBase for ExploreView<'_> {
+    type NodeId = Entity;
+    type EdgeId = Link;
+}
+
+impl GraphRef for ExploreView<'_> {}
+
+impl IntoNeighbors for ExploreView<'_> {
+    type Neighbors = std::vec::IntoIter<Entity>;
+    fn neighbors(self, e: Entity) -> Self::Neighbors {
+        let mut v = Vec::new();
+        self.links(e, |_, o| v.push(o));
+        v.into_iter()
+    }
+}
+
+impl Visitable for ExploreView<'_> {
+    // Entities are small integers: FxHash, not SipHash, which took most of
+    // the time of a depth-2 neighbourhood (tens of thousands of lookups).
+    type Map = FxHashSet<Entity>;
+    fn visit_map(&self) -> Self::Map {
+        FxHashSet::default()
+    }
+    fn reset_map(&self, map: &mut Self::Map) {
+        map.clear();
+    }
+}
+
+/// The visit map of a breadth-first walk that keeps each entity's depth and
+/// the order of discovery, and discovers at most `limit` entities: once full
+/// it refuses a new entity (`visit` is false, so `Bfs` does not queue it) and
+/// notes that the walk was cut short.
+struct Reach {
+    depth: FxHashMap<Entity, u32>,
+    /// In order of discovery, which is `Bfs`'s queue order.
+    order: Vec<(Entity, u32)>,
+    /// The depth of what is discovered now: one more than the entity `Bfs`
+    /// is expanding.
+    level: u32,
+    limit: usize,
+    truncated: bool,
+}
+
+impl Reach {
+    fn depth(&self, e: Entity) -> Option<u32> {
+        self.depth.get(&e).copied()
+    }
+}
+
+impl VisitMap<Entity> for Reach {
+    fn visit(&mut self, e: Entity) -> bool {
+        match self.depth.entry(e) {
+            std::collections::hash_map::Entry::Occupied(_) => false,
+            std::collections::hash_map::Entry::Vacant(_) if self.order.len() >= self.limit => {
+                self.truncated = true;
+                false
+            }
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(self.level);
+                self.order.push((e, self.level));
+                true
+            }
+        }
+    }
+    fn is_visited(&self, e: &Entity) -> bool {
+        self.depth.contains_key(e)
+    }
+    fn unvisit(&mut self, e: Entity) -> bool {
+        let was = self.depth.remove(&e).is_some();
+        if was {
+            self.order.retain(|x| x.0 != e);
+        }
+        was
+    }
+}
+
+/// petgraph's `Bfs` over `view` from `start`, expanding only the entities
+/// less than `depth` edges away and discovering at most `limit`; `done` can
+/// end it before the next expansion. `Bfs` discovers the neighbours of the
+/// entity it takes from its queue; the queue is the discovery order, so its
+/// front is the next entity of `order` and depths never decrease along it:
+/// at the first entity `depth` away, every nearer one has been expanded.
+fn walk(
+    view: ExploreView<'_>,
+    start: Entity,
+    depth: u32,
+    limit: usize,
+    mut done: impl FnMut(&Reach) -> bool,
+) -> Reach {
+    let mut depths = FxHashMap::default();
+    depths.insert(start, 0);
+    let mut bfs = Bfs {
+        stack: VecDeque::from([start]),
+        discovered: Reach {
+            depth: depths,
+            order: vec![(start, 0)],
+            level: 1,
+            limit,
+            truncated: false,
+        },
+    };
+    let mut expanded = 0;
+    while let Some(&front) = bfs.stack.front() {
+        let (e, d) = bfs.discovered.order[expanded];
+        debug_assert_eq!(e, front);
+        if d >= depth || done(&bfs.discovered) {
+            break;
+        }
+        bfs.discovered.level = d + 1;
+        bfs.next(view);
+        expanded += 1;
+    }
+    bfs.discovered
+}
+
 /// A neighbourhood, ready to draw.
 #[derive(Debug, Clone)]
 pub struct Neighborhood {
@@ -359,40 +506,30 @@ pub fn neighborhood(
     filter: &Filter,
     limit: usize,
 ) -> Neighborhood {
-    // Entities are small integers: FxHash, not SipHash, which took most of
-    // the time of a depth-2 neighbourhood (tens of thousands of lookups).
-    let mut seen: FxHashMap<Entity, u32> = FxHashMap::default();
-    seen.insert(start, 0);
-    let mut nodes = vec![(start, 0)];
+    let view = ExploreView::new(kg, filter);
+    let reach = walk(view, start, depth, limit, |_| false);
+    // The walk crossed every link from an expanded entity (less than
+    // `depth` away) to an entity it reached: to one found before, or found
+    // then. `Bfs` sees entities, not links, so they are read again here; as
+    // the walk refuses an entity only once it is full, an entity the walk
+    // refused at that link is one it never reached.
     let mut crossed = Vec::new();
-    let mut queue = VecDeque::from([(start, 0)]);
-    let mut truncated = false;
-    while let Some((e, d)) = queue.pop_front() {
+    for &(e, d) in &reach.order {
         if d >= depth {
-            continue;
+            break;
         }
-        links(kg, e, |l, o| {
-            if !filter.edge(l.kind) || !filter.entity(o.kind()) {
-                return;
+        view.links(e, |l, o| {
+            if reach.is_visited(&o) {
+                crossed.push(l);
             }
-            if let std::collections::hash_map::Entry::Vacant(slot) = seen.entry(o) {
-                if nodes.len() >= limit {
-                    truncated = true;
-                    return;
-                }
-                slot.insert(d + 1);
-                nodes.push((o, d + 1));
-                queue.push_back((o, d + 1));
-            }
-            crossed.push(l);
         });
     }
     crossed.sort_unstable();
     crossed.dedup();
     Neighborhood {
-        nodes,
+        nodes: reach.order,
         links: crossed,
-        truncated,
+        truncated: reach.truncated,
     }
 }
 
@@ -409,37 +546,43 @@ pub fn shortest_paths(
     if from == to {
         return vec![(vec![from], Vec::new())];
     }
-    // Breadth first, keeping every parent at the previous level.
-    let mut level: FxHashMap<Entity, u32> = FxHashMap::default();
-    level.insert(from, 0);
-    let mut parents: FxHashMap<Entity, Vec<(Entity, Link)>> = FxHashMap::default();
-    let mut frontier = vec![from];
-    let mut d = 0;
-    while !frontier.is_empty() && d < max_length && !level.contains_key(&to) {
-        let mut next = Vec::new();
-        for &e in &frontier {
-            links(kg, e, |l, o| {
-                if !filter.edge(l.kind) || (o != to && !filter.entity(o.kind())) {
-                    return;
-                }
-                match level.get(&o) {
-                    None => {
-                        level.insert(o, d + 1);
-                        parents.insert(o, vec![(e, l)]);
-                        next.push(o);
-                    }
-                    Some(&lo) if lo == d + 1 => parents.entry(o).or_default().push((e, l)),
-                    _ => {}
-                }
-            });
-        }
-        frontier = next;
-        d += 1;
-    }
-    if !level.contains_key(&to) {
+    // Distances from `from` by petgraph's `Bfs`, up to `max_length`, until
+    // it finds `to`: by then every entity nearer than `to` has its distance.
+    let view = ExploreView {
+        kg,
+        filter,
+        end: Some(to),
+    };
+    let reach = walk(view, from, max_length, usize::MAX, |r| r.is_visited(&to));
+    if !reach.is_visited(&to) {
         return Vec::new();
     }
-    // Walk back from `to`, in a stable order.
+    // An entity's parents: the entities one nearer `from` across a link the
+    // filter lets through (the entity itself passed the filter when found;
+    // a parent did too, or is `from`), one link each (the least), in order.
+    let mut parents_of: FxHashMap<Entity, Vec<(Entity, Link)>> = FxHashMap::default();
+    let mut parents = |e: Entity| {
+        parents_of
+            .entry(e)
+            .or_insert_with(|| {
+                let d = reach.depth(e).unwrap_or(0);
+                let mut ps = Vec::new();
+                links(kg, e, |l, p| {
+                    if filter.edge(l.kind) && d > 0 && reach.depth(p) == Some(d - 1) {
+                        ps.push((p, l));
+                    }
+                });
+                ps.sort_unstable();
+                ps.dedup_by_key(|x| x.0);
+                ps
+            })
+            .clone()
+    };
+    // Walk back from `to`, in a stable order. This stays a plain stack:
+    // petgraph's `all_simple_paths` would give the same walk over a view of
+    // the parents, but yields entities only (the links would be looked up
+    // again) and asks for a node's neighbours at every visit; the distances
+    // already keep the walk to shortest paths, so every branch ends at `from`.
     let mut out = Vec::new();
     let mut stack: Vec<(Entity, Vec<Entity>, Vec<Link>)> = vec![(to, vec![to], Vec::new())];
     while let Some((e, path, edges)) = stack.pop() {
@@ -454,10 +597,7 @@ pub fn shortest_paths(
             out.push((p, l));
             continue;
         }
-        let mut ps = parents.get(&e).cloned().unwrap_or_default();
-        ps.sort_unstable();
-        ps.dedup_by_key(|x| x.0);
-        for (p, l) in ps.into_iter().rev() {
+        for (p, l) in parents(e).into_iter().rev() {
             let mut path = path.clone();
             path.push(p);
             let mut edges = edges.clone();

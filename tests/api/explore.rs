@@ -156,3 +156,198 @@ fn exploration_limits_and_unknown_ids_are_refused() {
         Some(V::from("BAD_USER_INPUT"))
     );
 }
+
+/// The walks as plain breadth-first searches over `explore::links` find
+/// them: the neighbourhood with its crossed links, and the shortest paths
+/// from every parent at the previous level, walked back in order.
+mod plain {
+    use rarekg::graph::explore::{links, Entity, Filter, Link};
+    use rarekg::graph::KnowledgeGraph;
+    use rustc_hash::FxHashMap as HashMap;
+    use std::collections::VecDeque;
+
+    fn edge(f: &Filter, l: &Link) -> bool {
+        f.edges.is_empty() || f.edges.contains(&l.kind)
+    }
+    fn entity(f: &Filter, e: Entity) -> bool {
+        f.entities.is_empty() || f.entities.contains(&e.kind())
+    }
+
+    #[allow(clippy::type_complexity, clippy::map_entry)]
+    pub fn neighborhood(
+        kg: &KnowledgeGraph,
+        start: Entity,
+        depth: u32,
+        filter: &Filter,
+        limit: usize,
+    ) -> (Vec<(Entity, u32)>, Vec<Link>, bool) {
+        let mut seen = HashMap::from_iter([(start, 0)]);
+        let mut nodes = vec![(start, 0)];
+        let mut crossed = Vec::new();
+        let mut queue = VecDeque::from([(start, 0)]);
+        let mut truncated = false;
+        while let Some((e, d)) = queue.pop_front() {
+            if d >= depth {
+                continue;
+            }
+            links(kg, e, |l, o| {
+                if !edge(filter, &l) || !entity(filter, o) {
+                    return;
+                }
+                if !seen.contains_key(&o) {
+                    if nodes.len() >= limit {
+                        truncated = true;
+                        return;
+                    }
+                    seen.insert(o, d + 1);
+                    nodes.push((o, d + 1));
+                    queue.push_back((o, d + 1));
+                }
+                crossed.push(l);
+            });
+        }
+        crossed.sort_unstable();
+        crossed.dedup();
+        (nodes, crossed, truncated)
+    }
+
+    #[allow(clippy::type_complexity)]
+    pub fn shortest_paths(
+        kg: &KnowledgeGraph,
+        from: Entity,
+        to: Entity,
+        max_length: u32,
+        filter: &Filter,
+        max_paths: usize,
+    ) -> Vec<(Vec<Entity>, Vec<Link>)> {
+        if from == to {
+            return vec![(vec![from], Vec::new())];
+        }
+        let mut level = HashMap::from_iter([(from, 0)]);
+        let mut parents: HashMap<Entity, Vec<(Entity, Link)>> = HashMap::default();
+        let mut frontier = vec![from];
+        let mut d = 0;
+        while !frontier.is_empty() && d < max_length && !level.contains_key(&to) {
+            let mut next = Vec::new();
+            for &e in &frontier {
+                links(kg, e, |l, o| {
+                    if !edge(filter, &l) || (o != to && !entity(filter, o)) {
+                        return;
+                    }
+                    match level.get(&o) {
+                        None => {
+                            level.insert(o, d + 1);
+                            parents.insert(o, vec![(e, l)]);
+                            next.push(o);
+                        }
+                        Some(&lo) if lo == d + 1 => parents.entry(o).or_default().push((e, l)),
+                        _ => {}
+                    }
+                });
+            }
+            frontier = next;
+            d += 1;
+        }
+        if !level.contains_key(&to) {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        let mut stack = vec![(to, vec![to], Vec::new())];
+        while let Some((e, path, edges)) = stack.pop() {
+            if out.len() >= max_paths {
+                break;
+            }
+            if e == from {
+                let (mut p, mut l) = (path, edges);
+                p.reverse();
+                l.reverse();
+                out.push((p, l));
+                continue;
+            }
+            let mut ps = parents.get(&e).cloned().unwrap_or_default();
+            ps.sort_unstable();
+            ps.dedup_by_key(|x| x.0);
+            for (p, l) in ps.into_iter().rev() {
+                let mut path = path.clone();
+                path.push(p);
+                let mut edges = edges.clone();
+                edges.push(l);
+                stack.push((p, path, edges));
+            }
+        }
+        out
+    }
+}
+
+#[test]
+fn neighbourhoods_and_paths_are_those_of_a_plain_breadth_first_walk() {
+    use rarekg::graph::explore::{self, EdgeKind, EntityKind, Filter};
+    let kg = crate::common::kg();
+    let find = |id: &str| explore::find(&kg, id).unwrap_or_else(|| panic!("{id}"));
+    let starts = [
+        "ORPHA:732",
+        "HP:0003701",
+        "FXN",
+        "DRUG:omaveloxolone",
+        "MONDO:0007947",
+    ];
+    let filters = [
+        Filter::default(),
+        Filter {
+            edges: vec![],
+            entities: vec![EntityKind::Disease],
+        },
+        Filter {
+            edges: vec![EdgeKind::DiseasePhenotype, EdgeKind::SubclassOf],
+            entities: vec![],
+        },
+        Filter {
+            edges: vec![],
+            entities: vec![EntityKind::Designation, EntityKind::Disease],
+        },
+    ];
+    for s in starts {
+        let start = find(s);
+        for f in &filters {
+            for (depth, limit) in [(0, 10), (1, 1), (1, 500), (2, 3), (2, 2000), (3, 2000)] {
+                let n = explore::neighborhood(&kg, start, depth, f, limit);
+                let (nodes, links, truncated) = plain::neighborhood(&kg, start, depth, f, limit);
+                assert_eq!(n.nodes, nodes, "{s} {f:?} {depth} {limit}");
+                assert_eq!(n.links, links, "{s} {f:?} {depth} {limit}");
+                assert_eq!(n.truncated, truncated, "{s} {f:?} {depth} {limit}");
+            }
+            for t in starts {
+                let to = find(t);
+                for (max_length, max_paths) in [(0, 5), (1, 5), (3, 1), (4, 5), (4, 100)] {
+                    assert_eq!(
+                        explore::shortest_paths(&kg, start, to, max_length, f, max_paths),
+                        plain::shortest_paths(&kg, start, to, max_length, f, max_paths),
+                        "{s} {t} {f:?} {max_length} {max_paths}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// A timing probe, run by hand (`-- --ignored`): the petgraph walk against
+/// the plain one, at the test profile's optimisation.
+#[test]
+#[ignore]
+fn a_depth_two_neighbourhood_stays_quick() {
+    use rarekg::graph::explore::{self, Filter};
+    let kg = crate::common::kg();
+    let pm = explore::find(&kg, "ORPHA:732").unwrap();
+    let f = Filter::default();
+    let time = |run: &dyn Fn()| {
+        run();
+        let t = std::time::Instant::now();
+        for _ in 0..20 {
+            run();
+        }
+        t.elapsed() / 20
+    };
+    let petgraph = time(&|| drop(explore::neighborhood(&kg, pm, 2, &f, 2000)));
+    let plain = time(&|| drop(plain::neighborhood(&kg, pm, 2, &f, 2000)));
+    eprintln!("depth-2 neighbourhood: {petgraph:?} (a plain walk: {plain:?})");
+}
