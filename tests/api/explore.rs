@@ -329,25 +329,3 @@ fn neighbourhoods_and_paths_are_those_of_a_plain_breadth_first_walk() {
         }
     }
 }
-
-/// A timing probe, run by hand (`-- --ignored`): the petgraph walk against
-/// the plain one, at the test profile's optimisation.
-#[test]
-#[ignore]
-fn a_depth_two_neighbourhood_stays_quick() {
-    use rarekg::graph::explore::{self, Filter};
-    let kg = crate::common::kg();
-    let pm = explore::find(&kg, "ORPHA:732").unwrap();
-    let f = Filter::default();
-    let time = |run: &dyn Fn()| {
-        run();
-        let t = std::time::Instant::now();
-        for _ in 0..20 {
-            run();
-        }
-        t.elapsed() / 20
-    };
-    let petgraph = time(&|| drop(explore::neighborhood(&kg, pm, 2, &f, 2000)));
-    let plain = time(&|| drop(plain::neighborhood(&kg, pm, 2, &f, 2000)));
-    eprintln!("depth-2 neighbourhood: {petgraph:?} (a plain walk: {plain:?})");
-}
