@@ -9,6 +9,7 @@ mod builder;
 mod csr;
 pub mod diff;
 pub mod explore;
+mod frequency;
 mod identity;
 pub mod linker;
 pub mod model;
@@ -558,7 +559,7 @@ impl KnowledgeGraph {
     /// The frequency of a disease-phenotype association as a fraction of
     /// patients, if any source states one.
     pub fn association_frequency(&self, a: &PhenotypeAssociation) -> Option<f64> {
-        builder::association_frequency(&self.graph, self.phenotype_assertions(a))
+        frequency::association_frequency(&self.graph, self.phenotype_assertions(a))
     }
 
     /// Drugs, designations, trials, organizations and screening entries.
@@ -593,6 +594,6 @@ impl KnowledgeGraph {
 
     /// A frequency as a fraction of patients.
     pub fn frequency_value(&self, f: &Frequency) -> Option<f64> {
-        builder::frequency_value(&self.graph, f)
+        frequency::frequency_value(&self.graph, f)
     }
 }
