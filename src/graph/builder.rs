@@ -2221,7 +2221,7 @@ MONDO:0007947\tMarfan syndrome\tskos:exactMatch\tUMLS:C0000001\t\tsemapv:ManualM
 }
 
 #[cfg(test)]
-mod tests {
+mod closure_tests {
     use super::closures;
 
     /// The closures as a depth-first walk of the parent lists finds them.
