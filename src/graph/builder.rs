@@ -1849,10 +1849,11 @@ MONDO:0007947\tMarfan syndrome\tskos:exactMatch\tUMLS:C0000001\t\tsemapv:ManualM
         let cycle = HPO.replace("name: All\n", "name: All\nis_a: HP:0000118\n");
         let b = bundle_with_hpo(&cycle);
         let err = Builder::new(&b).phenotypes().err().unwrap().to_string();
-        // Either term of the cycle may be named, each at its own line.
+        // Either term of the cycle may be named, each at its own line (the
+        // added is_a moves HP:0000118's stanza one line down).
         assert!(
             err == "hp.obo:4: is_a cycle through HP:0000001"
-                || err == "hp.obo:8: is_a cycle through HP:0000118",
+                || err == "hp.obo:9: is_a cycle through HP:0000118",
             "{err}"
         );
         let dup = format!("{HPO}\n[Term]\nid: HP:0000006\nname: again\n");
