@@ -46,7 +46,7 @@ impl Page {
 fn disease_page(c: &mut Criterion) {
     let paths = DataPaths::under(std::path::Path::new(env!("CARGO_MANIFEST_DIR")));
     let first = Release::initial(build(paths, BuildOptions::graph_only()).unwrap());
-    let releases = Arc::new(Releases::new(first, 2, false));
+    let releases = Arc::new(Releases::new(first, 2));
     let page = Page {
         rt: tokio::runtime::Builder::new_current_thread()
             .build()

@@ -43,7 +43,7 @@ fn main() {
     drop(obo);
 
     let first = build(paths, BuildOptions::complete(true)).expect("the start-up release");
-    let releases = Releases::new(Release::initial(first), 3, true)
+    let releases = Releases::new(Release::initial(first), 3)
         .with_dir(ReleaseDir::open(&work.join("var")).expect("data dir"));
 
     let mut totals = Vec::new();

@@ -6,12 +6,12 @@ use super::connection::{cursor, page_info, PageArgs, PageInfo};
 use super::disease::Disease;
 use super::error::{ApiError, Coded};
 use super::gene::Gene;
+use super::ids::{self, PhenotypeId};
 use super::phenotype::{Phenotype, Redirect, RedirectKind};
-use super::query::phenotype_curie;
 use super::{analytics, kg};
 use crate::analytics::{self as an, Combine, Method, Ranking, RankingRequest, Scoring, Target};
 use crate::graph::model::NodeId;
-use crate::graph::{KnowledgeGraph, Lookup};
+use crate::graph::KnowledgeGraph;
 use async_graphql::{Context, Enum, Json, Object, Result, SimpleObject, ID};
 use std::sync::Arc;
 
@@ -766,8 +766,13 @@ impl AnalyticsQuery {
     async fn is_a(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "An HPO term id (alt and obsolete ids resolve).")] term: ID,
-        #[graphql(desc = "The HPO term it may descend from.")] ancestor: ID,
+        #[graphql(
+            name = "release",
+            desc = "Answer from this kept release (see `releases`) instead of the current one."
+        )]
+        _release: Option<super::release::ReleasePin>,
+        #[graphql(desc = "An HPO term id (alt and obsolete ids resolve).")] term: PhenotypeId,
+        #[graphql(desc = "The HPO term it may descend from.")] ancestor: PhenotypeId,
     ) -> Result<bool> {
         let g = kg(ctx);
         let t = one(g, &term)?;
@@ -780,7 +785,9 @@ impl AnalyticsQuery {
     async fn common_ancestors(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "1 to 100 HPO term ids (alt and obsolete ids resolve).")] terms: Vec<ID>,
+        #[graphql(desc = "1 to 100 HPO term ids (alt and obsolete ids resolve).")] terms: Vec<
+            PhenotypeId,
+        >,
     ) -> Result<Vec<InformativeTerm>> {
         let g = kg(ctx);
         let nodes = any_terms(g, &terms)?;
@@ -795,8 +802,8 @@ impl AnalyticsQuery {
     async fn term_similarity(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "An HPO term id (alt and obsolete ids resolve).")] a: ID,
-        #[graphql(desc = "The other HPO term id.")] b: ID,
+        #[graphql(desc = "An HPO term id (alt and obsolete ids resolve).")] a: PhenotypeId,
+        #[graphql(desc = "The other HPO term id.")] b: PhenotypeId,
         #[graphql(
             default_with = "SimilarityMethod::GraphIc",
             desc = "The measure (default `GRAPH_IC`)."
@@ -815,8 +822,10 @@ impl AnalyticsQuery {
     async fn set_similarity(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "1 to 100 HPO term ids (alt and obsolete ids resolve).")] a: Vec<ID>,
-        #[graphql(desc = "The other set: 1 to 100 HPO term ids.")] b: Vec<ID>,
+        #[graphql(desc = "1 to 100 HPO term ids (alt and obsolete ids resolve).")] a: Vec<
+            PhenotypeId,
+        >,
+        #[graphql(desc = "The other set: 1 to 100 HPO term ids.")] b: Vec<PhenotypeId>,
         #[graphql(
             default_with = "SimilarityMethod::GraphIc",
             desc = "The term similarity (default `GRAPH_IC`)."
@@ -834,20 +843,13 @@ impl AnalyticsQuery {
     }
 }
 
-/// Any HPO term (alt and obsolete ids resolved), for the ontology helpers.
-fn one(g: &KnowledgeGraph, id: &ID) -> Result<NodeId> {
-    let c = phenotype_curie(id).coded()?;
-    match g.find_phenotype(&c) {
-        Lookup::Found(n) | Lookup::Redirected { node: n, .. } => Ok(n),
-        _ => Err(ApiError::NotFound(format!(
-            "`{}` is not an HPO term of this release",
-            id.as_str()
-        )))
-        .coded(),
-    }
+/// Any HPO term (alt and obsolete ids resolved), for the ontology helpers:
+/// an unknown one is `NOT_FOUND`.
+fn one(g: &KnowledgeGraph, id: &PhenotypeId) -> Result<NodeId> {
+    ids::require(g, id).coded()
 }
 
-fn any_terms(g: &KnowledgeGraph, ids: &[ID]) -> Result<Vec<NodeId>> {
+fn any_terms(g: &KnowledgeGraph, ids: &[PhenotypeId]) -> Result<Vec<NodeId>> {
     if ids.is_empty() || ids.len() > MAX_PROFILE_TERMS {
         return Err(ApiError::BadUserInput(format!(
             "a term list needs 1 to {MAX_PROFILE_TERMS} terms (got {})",

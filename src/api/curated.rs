@@ -1,12 +1,12 @@
 //! Curated facts on a disease (patient organizations, newborn screening,
 //! cross-references) and the curators' changes to them.
 
-use super::error::ApiError;
+use super::error::{ApiError, Coded};
 use super::kg;
 use super::release::Role;
 use crate::curation::{self, Action, Change, Fact, FactKind, XrefFact};
 use crate::graph::model::NodeId;
-use crate::graph::{KnowledgeGraph, Lookup};
+use crate::graph::KnowledgeGraph;
 use crate::ingest::curated::{OrganizationFact, ScreeningFact};
 use crate::release::{Release, Releases};
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
@@ -347,7 +347,7 @@ pub struct CurationInput {
     action: CurationAction,
     /// Any id of the disease, e.g. `ORPHA:732`; the fact's values are stored
     /// under its canonical id.
-    disease_id: ID,
+    disease_id: super::ids::DiseaseId,
     /// The current fact to correct or retire (its `factId`); ignored for `ADD`.
     fact_id: Option<ID>,
     /// A patient organization's values.
@@ -453,15 +453,7 @@ impl CurationMutation {
     ) -> Result<CurationChange> {
         let who = require_curator(ctx)?;
         let kg = kg(ctx);
-        let id = crate::curie::Curie::parse(&input.disease_id)
-            .map_err(|e| bad(format!("`diseaseId`: {e}")))?;
-        let node = match kg.find_disease(&id) {
-            Lookup::Found(n) | Lookup::Redirected { node: n, .. } => n,
-            Lookup::Ambiguous(_) => return Err(bad(format!("{id} names several diseases"))),
-            Lookup::NotFound => {
-                return Err(ApiError::NotFound(format!("no disease has the id {id}")).into_error())
-            }
-        };
+        let node = super::ids::require(kg, &input.disease_id).coded()?;
         let current = DiseaseCuration::of(ctx, node).facts;
         let canonical = kg.disease(node).id.clone();
         let (action, fact_id, why, source) = (

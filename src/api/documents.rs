@@ -14,6 +14,7 @@
 
 use super::cost::Cost;
 use super::error::ApiError;
+use super::release::ReleasePin;
 use super::RareSchema;
 use crate::config::Limits;
 use crate::release::Releases;
@@ -367,7 +368,7 @@ fn requested_release(
             continue;
         };
         for (name, value) in &field.node.arguments {
-            if name.node.as_str() != "release" {
+            if name.node.as_str() != ReleasePin::ARGUMENT {
                 continue;
             }
             let id = match &value.node {
@@ -415,17 +416,10 @@ impl Default for DocumentCache {
 
 #[cfg(test)]
 mod tests {
-    use super::LOOKUPS;
-    use async_graphql::parser::types::{TypeKind, TypeSystemDefinition};
+    use super::{ReleasePin, LOOKUPS};
+    use async_graphql::parser::types::{ObjectType, TypeKind, TypeSystemDefinition};
 
-    /// Every in-place lookup is a root field of the committed schema that
-    /// takes no page arguments, so renaming a root field, or giving a lookup
-    /// a connection, fails here rather than silently moving the field off
-    /// (or onto) the in-place path.
-    #[test]
-    fn the_in_place_lookups_are_unpaged_query_fields_of_the_schema() {
-        let sdl = include_str!("../../schema/schema.graphql");
-        let doc = async_graphql::parser::parse_schema(sdl).expect("the committed SDL parses");
+    fn query_type(doc: &async_graphql::parser::types::ServiceDocument) -> &ObjectType {
         let query = doc
             .definitions
             .iter()
@@ -437,6 +431,59 @@ mod tests {
         let TypeKind::Object(object) = &query.kind else {
             panic!("Query is an object type");
         };
+        object
+    }
+
+    /// The release pin is one argument: wherever a root field declares it,
+    /// it has [`ReleasePin`]'s name, type and description, and only root
+    /// fields declare it (the pin is read from root fields only). Every
+    /// in-place lookup that reads a release's records takes it.
+    #[test]
+    fn the_release_pin_is_declared_alike_on_every_root_field() {
+        let sdl = include_str!("../../schema/schema.graphql");
+        let doc = async_graphql::parser::parse_schema(sdl).expect("the committed SDL parses");
+        let mut pinned = Vec::new();
+        for def in &doc.definitions {
+            let TypeSystemDefinition::Type(t) = def else {
+                continue;
+            };
+            let TypeKind::Object(object) = &t.node.kind else {
+                continue;
+            };
+            for f in &object.fields {
+                for a in &f.node.arguments {
+                    if a.node.name.node != ReleasePin::ARGUMENT {
+                        continue;
+                    }
+                    let field = format!("{}.{}", t.node.name.node, f.node.name.node);
+                    assert_eq!(t.node.name.node, "Query", "`{field}` is not a root field");
+                    assert_eq!(a.node.ty.node.to_string(), "Int", "{field}");
+                    assert_eq!(
+                        a.node.description.as_ref().map(|d| d.node.as_str()),
+                        Some(ReleasePin::DESCRIPTION),
+                        "{field}"
+                    );
+                    pinned.push(f.node.name.node.to_string());
+                }
+            }
+        }
+        assert!(pinned.len() >= 10, "{pinned:?}");
+        for name in LOOKUPS {
+            if !matches!(*name, "__typename" | "releases") {
+                assert!(pinned.iter().any(|p| p == name), "`{name}` takes no pin");
+            }
+        }
+    }
+
+    /// Every in-place lookup is a root field of the committed schema that
+    /// takes no page arguments, so renaming a root field, or giving a lookup
+    /// a connection, fails here rather than silently moving the field off
+    /// (or onto) the in-place path.
+    #[test]
+    fn the_in_place_lookups_are_unpaged_query_fields_of_the_schema() {
+        let sdl = include_str!("../../schema/schema.graphql");
+        let doc = async_graphql::parser::parse_schema(sdl).expect("the committed SDL parses");
+        let object = query_type(&doc);
         for name in LOOKUPS.iter().filter(|n| **n != "__typename") {
             let field = object
                 .fields

@@ -4,11 +4,12 @@
 use super::disease::Disease;
 use super::error::{ApiError, Coded};
 use super::gene::Gene;
+use super::ids::{self, DiseaseId, EntityId};
 use super::phenotype::Phenotype;
 use super::{analytics, kg};
 use crate::graph::explore::{self, Entity, Filter, Link};
 use crate::graph::KnowledgeGraph;
-use async_graphql::{Context, Enum, Object, Result, SimpleObject, ID};
+use async_graphql::{Context, Enum, Object, Result, SimpleObject};
 
 /// The deepest neighbourhood served.
 pub const MAX_DEPTH: i32 = 3;
@@ -181,10 +182,8 @@ impl RelatedDisease {
     }
 }
 
-fn find(kg: &KnowledgeGraph, id: &str) -> Result<Entity> {
-    explore::find(kg, id)
-        .ok_or_else(|| ApiError::NotFound(format!("nothing in this release has the id `{id}`")))
-        .coded()
+fn find(kg: &KnowledgeGraph, id: &EntityId) -> Result<Entity> {
+    id.require(kg).coded()
 }
 
 fn bounded(name: &str, v: i32, min: i32, max: i32) -> Result<i32> {
@@ -226,7 +225,7 @@ impl ExploreQuery {
         #[graphql(
             desc = "The start: a disease, HPO term or gene id (or gene symbol), `DRUG:bosentan`, `DESIGNATION:FDA-L123` or an NCT number."
         )]
-        id: ID,
+        id: EntityId,
         #[graphql(default = 1, desc = "1 to 3.")] depth: i32,
         #[graphql(desc = "Only these edge types (default: all).")] edge_types: Option<
             Vec<EdgeType>,
@@ -254,8 +253,8 @@ impl ExploreQuery {
     async fn paths(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The start, by id as for `neighborhood`.")] from: ID,
-        #[graphql(desc = "The end, by id as for `neighborhood`.")] to: ID,
+        #[graphql(desc = "The start, by id as for `neighborhood`.")] from: EntityId,
+        #[graphql(desc = "The end, by id as for `neighborhood`.")] to: EntityId,
         #[graphql(default = 4, desc = "1 to 6.")] max_length: i32,
         #[graphql(desc = "Only through intermediate nodes of these types (default: any).")]
         via: Option<Vec<NodeType>>,
@@ -287,7 +286,7 @@ impl ExploreQuery {
     async fn related_diseases(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The disease, by any of its ids (`ORPHA:732`).")] id: ID,
+        #[graphql(desc = "The disease, by any of its ids (`ORPHA:732`).")] id: DiseaseId,
         #[graphql(
             default_with = "RelatedBy::Phenotypes",
             desc = "Relate by shared phenotypes (default) or by shared genes."
@@ -296,13 +295,7 @@ impl ExploreQuery {
         #[graphql(default = 10, desc = "At most 100.")] first: i32,
     ) -> Result<Vec<RelatedDisease>> {
         let g = kg(ctx);
-        let Entity::Disease(d) = find(g, &id)? else {
-            return Err(ApiError::BadUserInput(format!(
-                "`{}` is not a disease",
-                id.as_str()
-            )))
-            .coded();
-        };
+        let d = ids::require(g, &id).coded()?;
         let first = bounded("first", first, 1, 100)? as usize;
         Ok(explore::related_diseases(
             g,

@@ -106,11 +106,11 @@ impl Gene {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The symbol or id to explain, e.g. `MFS1`, a previous symbol of FBN1.")]
-        id: Option<async_graphql::ID>,
+        id: Option<super::ids::GeneId>,
     ) -> Option<Redirect> {
         match id {
             None => self.redirect.clone(),
-            Some(id) => super::query::find_gene(kg(ctx), &id)
+            Some(id) => super::ids::resolve(kg(ctx), &id)
                 .ok()
                 .flatten()
                 .filter(|g| g.node == self.node)

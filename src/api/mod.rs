@@ -15,6 +15,7 @@ pub mod drug;
 pub mod error;
 pub mod explore;
 pub mod gene;
+pub mod ids;
 pub mod nulls;
 pub mod ontology;
 pub mod phenotype;

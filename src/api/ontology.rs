@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 fn store(ctx: &Context<'_>) -> Result<Arc<OntologyStore>> {
     ctx.data_unchecked::<Arc<crate::release::Release>>()
-        .store
+        .store()
         .load_full()
         .ok_or_else(|| ApiError::StoreLoading.into_error())
 }

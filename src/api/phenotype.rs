@@ -167,12 +167,12 @@ impl Phenotype {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The id to explain, e.g. the alt_id `HP:0003432`.")] id: Option<
-            async_graphql::ID,
+            super::ids::PhenotypeId,
         >,
     ) -> Option<Redirect> {
         match id {
             None => self.redirect.clone(),
-            Some(id) => super::query::find_phenotype(kg(ctx), &id)
+            Some(id) => super::ids::resolve(kg(ctx), &id)
                 .ok()
                 .flatten()
                 .filter(|p| p.node == self.node)

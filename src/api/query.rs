@@ -5,12 +5,13 @@ use super::disease::{Disease, DiseaseEdge};
 use super::error::ApiError;
 use super::error::Coded;
 use super::gene::{Gene, GeneEdge};
+use super::ids::{self, DiseaseId, GeneId, PhenotypeId};
 use super::kg;
-use super::phenotype::{Phenotype, PhenotypeEdge, Redirect};
+use super::phenotype::{Phenotype, PhenotypeEdge};
 use super::provenance::SourceInfo;
-use crate::curie::{Curie, GeneKey, Prefix};
+use super::release::ReleasePin;
 use crate::graph::model::{NodeId, Source};
-use crate::graph::{KnowledgeGraph, Lookup, Rel};
+use crate::graph::{KnowledgeGraph, Rel};
 use async_graphql::{
     Context, Enum, ErrorExtensions, InputObject, MergedObject, Object, Result, SimpleObject, ID,
 };
@@ -34,75 +35,24 @@ pub struct QueryRoot(
     super::explore::ExploreQuery,
 );
 
-fn disease_curie(id: &str) -> Result<Curie, ApiError> {
-    let c = Curie::parse(id)?;
-    if !c.prefix().is_disease() {
-        return Err(ApiError::BadUserInput(format!(
-            "`{id}` is not a disease identifier (expected MONDO, ORPHA, OMIM, DECIPHER, GARD, DOID, MESH, UMLS, NCIT or ICD10CM)"
-        )));
-    }
-    Ok(c)
-}
-
-pub(crate) fn phenotype_curie(id: &str) -> Result<Curie, ApiError> {
-    let c = Curie::parse(id)?;
-    if c.prefix() != Prefix::Hp {
-        return Err(ApiError::BadUserInput(format!(
-            "`{id}` is not an HPO term id (expected HP:0000000)"
-        )));
-    }
-    Ok(c)
-}
-
-/// Validates a gene key: a gene CURIE or a symbol, taken as it is
-/// (`IGLV(VI)-25-1`, `CYP4F-se9[6:7:8]`); empty, over-long or control
-/// characters are refused (see [`GeneKey::parse`]).
-fn gene_key(id: &str) -> Result<GeneKey, ApiError> {
-    Ok(GeneKey::parse(id)?)
-}
-
-/// Turns a lookup into an optional node, with its redirect, or an error.
-fn resolve(
-    asked: &str,
-    lookup: Lookup,
-    name: impl Fn(NodeId) -> String,
-) -> Result<Option<(NodeId, Option<Redirect>)>, ApiError> {
-    match lookup {
-        Lookup::Found(n) => Ok(Some((n, None))),
-        Lookup::Redirected { node, reason } => Ok(Some((
-            node,
-            Some(Redirect {
-                from: asked.to_string(),
-                reason: reason.into(),
-            }),
-        ))),
-        Lookup::NotFound => Ok(None),
-        Lookup::Ambiguous(v) => Err(ApiError::AmbiguousId {
-            id: asked.to_string(),
-            candidates: v.into_iter().map(name).collect(),
-        }),
-    }
-}
-
+/// The disease an id names, for resolvers that take an id as a string
+/// (`null` for an unknown id; see [`ids::resolve`]).
 pub(crate) fn find_disease(g: &KnowledgeGraph, id: &str) -> Result<Option<NodeId>, ApiError> {
-    let c = disease_curie(id)?;
-    Ok(resolve(id, g.find_disease(&c), |n| g.disease(n).id.to_string())?.map(|(n, _)| n))
+    Ok(ids::find::<DiseaseId>(g, id)?.map(|r| r.node))
 }
 
-pub(crate) fn find_phenotype(g: &KnowledgeGraph, id: &str) -> Result<Option<Phenotype>, ApiError> {
-    let c = phenotype_curie(id)?;
-    Ok(
-        resolve(id, g.find_phenotype(&c), |n| g.phenotype(n).id.to_string())?
-            .map(|(node, redirect)| Phenotype { node, redirect }),
-    )
+fn phenotype(r: ids::Resolved) -> Phenotype {
+    Phenotype {
+        node: r.node,
+        redirect: r.redirect,
+    }
 }
 
-pub(crate) fn find_gene(g: &KnowledgeGraph, id: &str) -> Result<Option<Gene>, ApiError> {
-    let k = gene_key(id)?;
-    Ok(
-        resolve(id, g.find_gene_key(&k), |n| g.gene(n).id.to_string())?
-            .map(|(node, redirect)| Gene { node, redirect }),
-    )
+fn gene(r: ids::Resolved) -> Gene {
+    Gene {
+        node: r.node,
+        redirect: r.redirect,
+    }
 }
 
 /// A batch lookup's answer, item by item: `null` for an unknown id, and
@@ -164,9 +114,9 @@ pub struct DiseaseFilter {
     /// Orphanet disorder type, e.g. `Disease`, `Clinical subtype`.
     pub disorder_type: Option<String>,
     /// Only diseases annotated with this HPO term or a descendant of it.
-    pub has_phenotype: Option<ID>,
+    pub has_phenotype: Option<PhenotypeId>,
     /// Only diseases associated with this gene.
-    pub has_gene: Option<ID>,
+    pub has_gene: Option<GeneId>,
 }
 
 #[derive(Default)]
@@ -184,13 +134,13 @@ impl DiseaseQuery {
             name = "release",
             desc = "Answer from this kept release (see `releases`) instead of the current one."
         )]
-        _release: Option<u64>,
+        _release: Option<ReleasePin>,
         #[graphql(
             desc = "Any id of the disease (`ORPHA:732`, `MONDO:0007947`, `OMIM:154700`) or a cross-reference naming one disease (GARD, DOID, MESH, UMLS, NCIT, ICD10CM)."
         )]
-        id: ID,
+        id: DiseaseId,
     ) -> Result<Option<Disease>> {
-        Ok(find_disease(kg(ctx), &id).coded()?.map(Disease))
+        Ok(ids::resolve(kg(ctx), &id).coded()?.map(|r| Disease(r.node)))
     }
     /// Many diseases at once, in the order asked, with null for unknown ids.
     async fn diseases_by_ids(
@@ -200,7 +150,7 @@ impl DiseaseQuery {
             name = "release",
             desc = "Answer from this kept release (see `releases`) instead of the current one."
         )]
-        _release: Option<u64>,
+        _release: Option<ReleasePin>,
         #[graphql(desc = "At most 500 disease ids, each as for `disease`.")] ids: Vec<ID>,
     ) -> Result<Vec<Option<Result<Disease>>>> {
         check_batch(&ids).coded()?;
@@ -215,7 +165,7 @@ impl DiseaseQuery {
             name = "release",
             desc = "Answer from this kept release (see `releases`) instead of the current one."
         )]
-        _release: Option<u64>,
+        _release: Option<ReleasePin>,
         #[graphql(desc = "Conditions every disease listed must meet (default: no filter).")]
         filter: Option<DiseaseFilter>,
         #[graphql(desc = "Page size: at most 500; default 20.")] first: Option<i32>,
@@ -227,7 +177,7 @@ impl DiseaseQuery {
         let f = filter.unwrap_or_default();
         let needle = f.name_contains.as_ref().map(|s| s.trim().to_lowercase());
         let phenotype = match &f.has_phenotype {
-            Some(id) => match find_phenotype(g, id).coded()? {
+            Some(id) => match ids::resolve(g, id).coded()? {
                 Some(p) => Some(p.node),
                 None => {
                     return Ok(page.apply(&[] as &[NodeId], |cursor, &node| DiseaseEdge {
@@ -239,7 +189,7 @@ impl DiseaseQuery {
             None => None,
         };
         let gene = match &f.has_gene {
-            Some(id) => match find_gene(g, id).coded()? {
+            Some(id) => match ids::resolve(g, id).coded()? {
                 Some(x) => Some(x.node),
                 None => {
                     return Ok(page.apply(&[] as &[NodeId], |cursor, &node| DiseaseEdge {
@@ -299,7 +249,7 @@ pub struct PhenotypeFilter {
     /// Case-insensitive substring of the name or a synonym.
     pub name_contains: Option<String>,
     /// Only this term's descendants (the term itself excluded).
-    pub descendant_of: Option<ID>,
+    pub descendant_of: Option<PhenotypeId>,
     /// Include obsolete terms (default false).
     pub include_obsolete: Option<bool>,
 }
@@ -318,10 +268,10 @@ impl PhenotypeQuery {
             name = "release",
             desc = "Answer from this kept release (see `releases`) instead of the current one."
         )]
-        _release: Option<u64>,
-        #[graphql(desc = "An HP id (`HP:0003701`), alt_id or obsolete id.")] id: ID,
+        _release: Option<ReleasePin>,
+        #[graphql(desc = "An HP id (`HP:0003701`), alt_id or obsolete id.")] id: PhenotypeId,
     ) -> Result<Option<Phenotype>> {
-        find_phenotype(kg(ctx), &id).coded()
+        Ok(ids::resolve(kg(ctx), &id).coded()?.map(phenotype))
     }
     /// Many terms at once, in the order asked, with null for unknown ids.
     async fn phenotypes_by_ids(
@@ -331,12 +281,14 @@ impl PhenotypeQuery {
             name = "release",
             desc = "Answer from this kept release (see `releases`) instead of the current one."
         )]
-        _release: Option<u64>,
+        _release: Option<ReleasePin>,
         #[graphql(desc = "At most 500 HPO ids, each as for `phenotype`.")] ids: Vec<ID>,
     ) -> Result<Vec<Option<Result<Phenotype>>>> {
         check_batch(&ids).coded()?;
         let g = kg(ctx);
-        Ok(per_item(&ids, |id| find_phenotype(g, id)))
+        Ok(per_item(&ids, |id| {
+            Ok(ids::find::<PhenotypeId>(g, id)?.map(phenotype))
+        }))
     }
     /// HPO terms by name, filtered.
     async fn phenotypes(
@@ -346,7 +298,7 @@ impl PhenotypeQuery {
             name = "release",
             desc = "Answer from this kept release (see `releases`) instead of the current one."
         )]
-        _release: Option<u64>,
+        _release: Option<ReleasePin>,
         #[graphql(desc = "Conditions every term listed must meet (default: no filter).")]
         filter: Option<PhenotypeFilter>,
         #[graphql(desc = "Page size: at most 500; default 20.")] first: Option<i32>,
@@ -358,7 +310,7 @@ impl PhenotypeQuery {
         let f = filter.unwrap_or_default();
         let needle = f.name_contains.as_ref().map(|s| s.trim().to_lowercase());
         let ancestor = match &f.descendant_of {
-            Some(id) => match find_phenotype(g, id).coded()? {
+            Some(id) => match ids::resolve(g, id).coded()? {
                 Some(p) => Some(p.node),
                 None => {
                     return Ok(page.apply(&[] as &[NodeId], |cursor, &node| PhenotypeEdge {
@@ -418,13 +370,13 @@ impl GeneQuery {
             name = "release",
             desc = "Answer from this kept release (see `releases`) instead of the current one."
         )]
-        _release: Option<u64>,
+        _release: Option<ReleasePin>,
         #[graphql(
             desc = "A symbol (`FBN1`), `HGNC:3603`, `NCBIGene:2200` or `ENSEMBL:ENSG00000166147`."
         )]
-        id: ID,
+        id: GeneId,
     ) -> Result<Option<Gene>> {
-        find_gene(kg(ctx), &id).coded()
+        Ok(ids::resolve(kg(ctx), &id).coded()?.map(gene))
     }
     /// Many genes at once, in the order asked, with null for unknown ids.
     async fn genes_by_ids(
@@ -434,12 +386,14 @@ impl GeneQuery {
             name = "release",
             desc = "Answer from this kept release (see `releases`) instead of the current one."
         )]
-        _release: Option<u64>,
+        _release: Option<ReleasePin>,
         #[graphql(desc = "At most 500 gene ids or symbols, each as for `gene`.")] ids: Vec<ID>,
     ) -> Result<Vec<Option<Result<Gene>>>> {
         check_batch(&ids).coded()?;
         let g = kg(ctx);
-        Ok(per_item(&ids, |id| find_gene(g, id)))
+        Ok(per_item(&ids, |id| {
+            Ok(ids::find::<GeneId>(g, id)?.map(gene))
+        }))
     }
     /// Genes by symbol, filtered.
     async fn genes(
@@ -449,7 +403,7 @@ impl GeneQuery {
             name = "release",
             desc = "Answer from this kept release (see `releases`) instead of the current one."
         )]
-        _release: Option<u64>,
+        _release: Option<ReleasePin>,
         #[graphql(desc = "Conditions every gene listed must meet (default: no filter).")]
         filter: Option<GeneFilter>,
         #[graphql(desc = "Page size: at most 500; default 20.")] first: Option<i32>,
@@ -548,9 +502,9 @@ impl MetaQuery {
         &self,
         #[graphql(
             name = "release",
-            desc = "Describe this kept release instead of the current one."
+            desc = "Answer from this kept release (see `releases`) instead of the current one."
         )]
-        _release: Option<u64>,
+        _release: Option<ReleasePin>,
     ) -> Meta {
         Meta
     }
@@ -569,7 +523,7 @@ impl RecordQuery {
             name = "release",
             desc = "Answer from this kept release (see `releases`) instead of the current one."
         )]
-        _release: Option<u64>,
+        _release: Option<ReleasePin>,
         #[graphql(
             desc = "`DRUG:bosentan` or a generic name (`Bosentan`); case and punctuation are ignored."
         )]
@@ -585,7 +539,7 @@ impl RecordQuery {
             name = "release",
             desc = "Answer from this kept release (see `releases`) instead of the current one."
         )]
-        _release: Option<u64>,
+        _release: Option<ReleasePin>,
         #[graphql(desc = "`NCT` and 8 digits, e.g. `NCT06472557` (case-insensitive).")] nct_id: ID,
     ) -> Result<Option<super::trial::ClinicalTrial>> {
         let id = nct_id.trim().to_ascii_uppercase();
@@ -610,7 +564,7 @@ impl RecordQuery {
             name = "release",
             desc = "Answer from this kept release (see `releases`) instead of the current one."
         )]
-        _release: Option<u64>,
+        _release: Option<ReleasePin>,
         #[graphql(
             desc = "`true`: only those placed on a disease; `false`: only the others; default: all."
         )]
@@ -639,7 +593,7 @@ impl RecordQuery {
             name = "release",
             desc = "Answer from this kept release (see `releases`) instead of the current one."
         )]
-        _release: Option<u64>,
+        _release: Option<ReleasePin>,
     ) -> super::drug::DesignationStats {
         let r = kg(ctx).records();
         let total = r.designations.len();

@@ -56,6 +56,50 @@ impl From<ReleaseError> for ApiError {
     }
 }
 
+/// The `release:` argument of the root fields that read a release: the id
+/// of a kept release (see `releases`) to answer from instead of the
+/// current one. It is read before execution, from whichever root field
+/// carries it ([`crate::api::DocumentCache::execute`] pins the whole
+/// request to that release), so resolvers ignore its value. In the schema
+/// it is an `Int`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReleasePin(pub u64);
+
+impl ReleasePin {
+    /// The argument's name, as the fields declare it and the pin is read.
+    pub const ARGUMENT: &'static str = "release";
+    /// The argument's description, as every field declares it (a test
+    /// checks the schema against it).
+    pub const DESCRIPTION: &'static str =
+        "Answer from this kept release (see `releases`) instead of the current one.";
+}
+
+impl async_graphql::InputType for ReleasePin {
+    type RawValueType = Self;
+
+    fn type_name() -> std::borrow::Cow<'static, str> {
+        <u64 as async_graphql::InputType>::type_name()
+    }
+
+    fn create_type_info(registry: &mut async_graphql::registry::Registry) -> String {
+        <u64 as async_graphql::InputType>::create_type_info(registry)
+    }
+
+    fn parse(value: Option<async_graphql::Value>) -> async_graphql::InputValueResult<Self> {
+        <u64 as async_graphql::InputType>::parse(value)
+            .map(ReleasePin)
+            .map_err(async_graphql::InputValueError::propagate)
+    }
+
+    fn to_value(&self) -> async_graphql::Value {
+        async_graphql::Value::from(self.0)
+    }
+
+    fn as_raw_value(&self) -> Option<&Self::RawValueType> {
+        Some(self)
+    }
+}
+
 /// A release of the data this server has served or can serve again.
 #[derive(SimpleObject)]
 pub struct ReleaseInfo {

@@ -154,11 +154,25 @@ pub fn designation_id(kg: &KnowledgeGraph, i: u32) -> String {
     format!("DESIGNATION:{:?}-L{}", d.agency, d.line).to_uppercase()
 }
 
-/// Finds an entity by id: a disease, HPO term or gene id (or gene symbol),
-/// a drug (`DRUG:...`), a designation or an NCT id.
-pub fn find(kg: &KnowledgeGraph, id: &str) -> Option<Entity> {
+/// Whether `id` has the form of a record id: `DRUG:...`,
+/// `DESIGNATION:...` or an NCT number (`NCT` and digits).
+pub fn is_record_id(id: &str) -> bool {
+    let up = id.trim().to_uppercase();
+    up.starts_with("DRUG:")
+        || up.starts_with("DESIGNATION:")
+        || up
+            .strip_prefix("NCT")
+            .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Finds a drug (`DRUG:...`), a designation (`DESIGNATION:FDA-L123`) or a
+/// trial (an NCT number) by id; `None` for any other id.
+pub fn find_record(kg: &KnowledgeGraph, id: &str) -> Option<Entity> {
     let r = kg.records();
     let id = id.trim();
+    if !is_record_id(id) {
+        return None;
+    }
     if id.starts_with("DRUG:") {
         return r.drug(id).map(Entity::Drug);
     }
@@ -172,8 +186,16 @@ pub fn find(kg: &KnowledgeGraph, id: &str) -> Option<Entity> {
             .position(|d| d.line == line && format!("{:?}", d.agency).to_uppercase() == agency)
             .map(|i| Entity::Designation(i as u32));
     }
-    if id.to_uppercase().starts_with("NCT") {
-        return r.trial(&id.to_uppercase()).map(Entity::Trial);
+    r.trial(&id.to_uppercase()).map(Entity::Trial)
+}
+
+/// Finds an entity by id, for tools and benchmarks: a record id (see
+/// [`find_record`]), else a disease or HPO id, else a gene id or symbol;
+/// `None` when the id names nothing or several. The API resolves client
+/// ids through `api::ids` instead, which reports ambiguity.
+pub fn find(kg: &KnowledgeGraph, id: &str) -> Option<Entity> {
+    if is_record_id(id) {
+        return find_record(kg, id);
     }
     use super::Lookup::{Found, Redirected};
     if let Ok(c) = Curie::parse(id) {

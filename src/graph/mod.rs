@@ -33,6 +33,10 @@ use std::ops::Range;
 pub struct LoadStats {
     /// Rows or records read per source file.
     pub rows: Vec<(&'static str, usize)>,
+    /// Records read per catalogued source, as its parser counts them
+    /// (what `check` reports); sources the graph does not read (ORDO, for
+    /// the RDF store) are absent.
+    pub records: BTreeMap<ingest::catalogue::SourceFile, usize>,
     /// Edges per edge type.
     pub edges: BTreeMap<&'static str, usize>,
     /// Disease ids merged through exact mappings.
@@ -137,7 +141,11 @@ fn join<T>(r: std::thread::Result<T>) -> T {
 type Parsed = (
     SourceBundle,
     records::RecordSources,
-    (Vec<EpidemiologyRow>, Vec<ingest::mondo::SubsetRow>),
+    (
+        Vec<EpidemiologyRow>,
+        Vec<ingest::mondo::SubsetRow>,
+        BTreeMap<ingest::catalogue::SourceFile, usize>,
+    ),
 );
 
 /// The rare-disease knowledge graph.
@@ -230,6 +238,30 @@ impl KnowledgeGraph {
             let records = join(records.join())?;
             let epidemiology = join(epidemiology.join())?;
             let subsets = join(subsets.join())?;
+            let mut read: Vec<(&std::path::Path, usize)> = vec![
+                (&paths.hpo, hpo.terms.len()),
+                (&paths.hpoa, hpoa.rows.len()),
+                (&paths.genes_to_phenotype, g2p.len()),
+                (&paths.orphanet, orpha.packets.len()),
+                (&paths.mondo_terms, terms.len()),
+                (&paths.mondo_edges, edges.len()),
+                (&paths.hgnc, hgnc.genes.len()),
+                (&paths.orphanet_epidemiology, epidemiology.len()),
+                (&paths.mondo_subsets, subsets.len()),
+            ];
+            read.extend(maps.iter().map(|(p, m)| (p.as_path(), m.mappings.len())));
+            let fda = records.fda.as_ref().map(|(p, r)| (p.as_path(), r.len()));
+            let organizations =
+                (records.organizations.as_ref()).map(|(p, r)| (p.as_path(), r.len()));
+            let screening = (records.screening.as_ref()).map(|(p, r)| (p.as_path(), r.len()));
+            read.extend([fda, organizations, screening].into_iter().flatten());
+            let counts = ingest::catalogue::SourceFile::ALL
+                .iter()
+                .filter_map(|&s| {
+                    let file = s.file(paths);
+                    read.iter().find(|(p, _)| *p == file).map(|&(_, n)| (s, n))
+                })
+                .collect();
             Ok((
                 SourceBundle {
                     hpo: (paths.hpo.clone(), hpo),
@@ -242,12 +274,13 @@ impl KnowledgeGraph {
                     hgnc: (paths.hgnc.clone(), hgnc),
                 },
                 records,
-                (epidemiology, subsets),
+                (epidemiology, subsets, counts),
             ))
         })?;
         tracing::debug!(rss_mib = rss_mib(), "sources parsed");
-        let (bundle, record_sources, (epidemiology, subsets)) = bundle;
+        let (bundle, record_sources, (epidemiology, subsets, counts)) = bundle;
         let (mut kg, annotations) = builder::build(bundle)?;
+        kg.stats.records = counts;
         tracing::debug!(rss_mib = rss_mib(), "core graph built");
         kg.complete_prevalences(&epidemiology);
         kg.add_subsets(&subsets);
@@ -265,12 +298,14 @@ impl KnowledgeGraph {
     fn add_subsets(&mut self, rows: &[ingest::mondo::SubsetRow]) {
         const FLAGS: [&str; 2] = ["nord_rare", "gard_rare"];
         let mut added = 0;
+        // The MONDO id each flagged disease is stated for, appended once per
+        // disease (`Strings::append` does not deduplicate).
+        let mut stated: HashMap<NodeId, strings::Sym> = HashMap::new();
         for r in rows.iter().filter(|r| FLAGS.contains(&r.subset.as_str())) {
             let Some(&n) = self.index.disease.get(&r.id) else {
                 continue;
             };
-            let id = self.strings.append(r.id.as_str());
-            let Node::Disease(d) = &mut self.graph[n] else {
+            let Node::Disease(d) = &self.graph[n] else {
                 continue;
             };
             if d.attributes
@@ -279,6 +314,13 @@ impl KnowledgeGraph {
             {
                 continue;
             }
+            let strings = &mut self.strings;
+            let id = *stated
+                .entry(n)
+                .or_insert_with(|| strings.append(r.id.as_str()));
+            let Node::Disease(d) = &mut self.graph[n] else {
+                continue;
+            };
             d.attributes.push(Attribute {
                 kind: AttributeKind::Subset,
                 term: None,

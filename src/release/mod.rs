@@ -71,8 +71,6 @@ pub struct Release {
     pub kg: Arc<KnowledgeGraph>,
     /// Information content, similarity and the ranking tables of `kg`.
     pub analytics: Arc<crate::analytics::Analytics>,
-    /// The RDF store, once loaded (the same slot as `derived.store`).
-    pub store: StoreSlot,
     /// The files this release was built from.
     pub paths: DataPaths,
     /// The files that differ from the vendored defaults, by source key, as
@@ -98,7 +96,6 @@ impl Release {
             id: 1,
             kg: built.kg,
             analytics: built.analytics,
-            store: built.derived.store.clone(),
             paths: built.paths,
             overrides: Default::default(),
             changed: None,
@@ -123,6 +120,12 @@ impl Release {
             stored: true,
             ..Release::initial(built)
         }
+    }
+
+    /// The RDF store's slot: empty until the store is loaded (or for good,
+    /// when the server runs without one).
+    pub fn store(&self) -> &StoreSlot {
+        &self.derived.store
     }
 
     /// The search index of this release, built on the first call if its
@@ -197,7 +200,6 @@ pub struct Releases {
     current: ArcSwap<Release>,
     kept: Mutex<Vec<Arc<Release>>>,
     keep: usize,
-    with_store: bool,
     dir: Option<ReleaseDir>,
     reloading: Mutex<()>,
     /// Whether reloads warm up the p-value backgrounds ([`BuildOptions::warm_up`]).
@@ -209,14 +211,14 @@ pub struct Releases {
 
 impl Releases {
     /// Serves `first`; keeps up to `keep` releases (at least 2) in memory.
-    pub fn new(first: Release, keep: usize, with_store: bool) -> Releases {
+    /// Later releases carry an RDF store when `first` does.
+    pub fn new(first: Release, keep: usize) -> Releases {
         let first = Arc::new(first);
         Releases {
             current: ArcSwap::new(first.clone()),
             kept: Mutex::new(vec![first]),
             stats: Mutex::new(ReloadStats::default()),
             keep: keep.max(2),
-            with_store,
             dir: None,
             reloading: Mutex::new(()),
             warm_up: true,
@@ -249,9 +251,9 @@ impl Releases {
         self
     }
 
-    /// Whether releases carry an RDF store.
+    /// Whether releases carry an RDF store (as the first one did).
     pub fn serves_store(&self) -> bool {
-        self.with_store
+        self.current().derived.serves_store()
     }
 
     /// Reloads so far.
@@ -343,7 +345,7 @@ impl Releases {
         source.set(&mut paths, file.to_path_buf());
         // A dry run builds the graph only, to diff it.
         let options = BuildOptions {
-            rdf_store: self.with_store,
+            rdf_store: self.serves_store(),
             indexes: if dry_run {
                 Indexes::None
             } else {

@@ -39,7 +39,7 @@ pub fn open(root: &Path, server: &ServerConfig) -> Result<Releases, ReleaseError
         Some(r) => Release::restored(built, r),
         None => Release::initial(built),
     };
-    Ok(Releases::new(first, server.keep_releases, server.rdf_store)
+    Ok(Releases::new(first, server.keep_releases)
         .with_dir(dir)
         .with_curation(curation)
         .with_warm_up(server.warm_up_p_values))

@@ -4,6 +4,8 @@
 
 use super::answer::plain_error as error;
 use super::AppState;
+use crate::api::ids::EntityId;
+use crate::api::ApiError;
 use crate::export::{self, Format, Scope};
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, Query, State};
@@ -55,12 +57,16 @@ pub(super) async fn export(
     let scope = match p.around {
         None => Scope::Whole,
         Some(id) => {
-            let Some(start) = crate::graph::explore::find(&release.kg, &id) else {
-                return error(
-                    StatusCode::NOT_FOUND,
-                    "NOT_FOUND",
-                    &format!("nothing in this release has the id `{id}`"),
-                );
+            let found = EntityId::parse_id(&id).and_then(|id| id.require(&release.kg));
+            let start = match found {
+                Ok(start) => start,
+                Err(e) => {
+                    let status = match e {
+                        ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+                        _ => StatusCode::BAD_REQUEST,
+                    };
+                    return error(status, e.code(), &e.to_string());
+                }
             };
             let depth = p.depth.unwrap_or(1);
             let limit = p.limit.unwrap_or(5_000);

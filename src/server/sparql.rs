@@ -143,7 +143,7 @@ async fn run(state: AppState, headers: &HeaderMap, params: Params) -> Response {
     if negotiate(&accept, RESULT_OFFERS).is_none() && negotiate(&accept, RDF_OFFERS).is_none() {
         return not_acceptable(RESULT_OFFERS.iter().chain(RDF_OFFERS));
     }
-    let Some(store) = state.releases.current().store.load_full() else {
+    let Some(store) = state.releases.current().store().load_full() else {
         return store_loading();
     };
     // SPARQL queries share the request slots with GraphQL (its own
@@ -484,7 +484,7 @@ fn service_description(state: &AppState, headers: &HeaderMap) -> Response {
     let Kind::Rdf(format) = offer.kind else {
         unreachable!("RDF offers are RDF formats")
     };
-    let Some(store) = state.releases.current().store.load_full() else {
+    let Some(store) = state.releases.current().store().load_full() else {
         return store_loading();
     };
     let sd = |local: &str| NamedNode::new_unchecked(format!("{SD}{local}"));

@@ -211,7 +211,7 @@ fn js_tests(dir: &Path) -> Vec<PathBuf> {
 /// built: the clients' rollback announces a release change to their
 /// subscribers only, never to another test's.
 fn own_releases() -> Arc<Releases> {
-    Arc::new(Releases::new(Release::initial(built()), 2, true))
+    Arc::new(Releases::new(Release::initial(built()), 2))
 }
 
 /// The curator token of the test apps.

@@ -64,7 +64,7 @@ pub fn unbuilt(store: bool) -> Built {
 pub fn releases() -> Arc<Releases> {
     static RELEASES: OnceLock<Arc<Releases>> = OnceLock::new();
     RELEASES
-        .get_or_init(|| Arc::new(Releases::new(Release::initial(built()), 2, true)))
+        .get_or_init(|| Arc::new(Releases::new(Release::initial(built()), 2)))
         .clone()
 }
 

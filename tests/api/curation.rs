@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 fn releases_with_log(log: &Path) -> Arc<Releases> {
     Arc::new(
-        Releases::new(Release::initial(unbuilt(false)), 2, false)
+        Releases::new(Release::initial(unbuilt(false)), 2)
             .with_curation(Curation::open(log).expect("the log opens")),
     )
 }

@@ -249,7 +249,6 @@ fn loading_app() -> (axum::Router, std::sync::Arc<rarekg::release::Releases>) {
     let fresh = std::sync::Arc::new(rarekg::release::Releases::new(
         rarekg::release::Release::initial(crate::common::unbuilt(false)),
         2,
-        false,
     ));
     let schema = rarekg::api::schema(fresh.clone(), Default::default());
     (rarekg::server::app(schema, fresh.clone(), &config()), fresh)

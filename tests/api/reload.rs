@@ -18,7 +18,7 @@ use tower::ServiceExt;
 /// Releases of their own over the shared graph, so reloads here do not
 /// touch other tests; with the shared RDF store when `store`.
 fn fresh_releases(keep: usize, store: bool) -> Releases {
-    Releases::new(Release::initial(crate::common::unbuilt(store)), keep, store).with_warm_up(false)
+    Releases::new(Release::initial(crate::common::unbuilt(store)), keep).with_warm_up(false)
 }
 
 /// The release a server restarted on the data directory `data` serves,
@@ -526,7 +526,7 @@ fn a_reloaded_term_is_in_sparql_too_and_a_broken_file_changes_nothing() {
     // With the RDF store: the reload rebuilds it before the swap.
     let releases = fresh_releases(2, true);
     let label = |r: &Releases| {
-        let store = r.current().store.load_full().expect("a store");
+        let store = r.current().store().load_full().expect("a store");
         let q = "SELECT ?l WHERE { <http://purl.obolibrary.org/obo/HP_9999901> <http://www.w3.org/2000/01/rdf-schema#label> ?l }";
         match store.query(q, &QueryLimits::default()).unwrap() {
             rarekg::store::Answer::Solutions { rows, .. } => rows
