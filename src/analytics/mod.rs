@@ -118,6 +118,41 @@ impl std::fmt::Debug for Analytics {
 pub const PHENOTYPIC_ABNORMALITY: &str = "HP:0000118";
 
 impl Analytics {
+    /// Digests of every table built from a release, by table: information
+    /// content, the profiles' terms, their frequencies and weights, and the
+    /// p-value backgrounds computed so far. Two builds from the same files
+    /// give the same digests (a reload and a start-up are checked against
+    /// each other this way).
+    pub fn digests(&self) -> Vec<(&'static str, u64)> {
+        use std::hash::{Hash, Hasher};
+        fn of(f: impl FnOnce(&mut std::collections::hash_map::DefaultHasher)) -> u64 {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            f(&mut h);
+            h.finish()
+        }
+        let bits = |xs: &[f32], h: &mut std::collections::hash_map::DefaultHasher| {
+            xs.iter().for_each(|x| x.to_bits().hash(h))
+        };
+        vec![
+            (
+                "information content",
+                of(|h| self.ic.iter().for_each(|x| x.to_bits().hash(h))),
+            ),
+            (
+                "profiles",
+                of(|h| (self.diseases.len(), self.genes.len(), self.omim_diseases).hash(h)),
+            ),
+            (
+                "profile terms",
+                of(|h| (&self.terms, &self.origins).hash(h)),
+            ),
+            ("frequencies", of(|h| bits(&self.freqs, h))),
+            ("weights", of(|h| bits(&self.weights, h))),
+            ("informative terms", of(|h| self.informative.hash(h))),
+            ("p-value backgrounds", of(|h| self.hash_backgrounds(h))),
+        ]
+    }
+
     /// Builds the tables of `kg` from the annotation sets its builder
     /// handed over (see [`KnowledgeGraph::load_with_annotations`]).
     pub fn build(kg: &KnowledgeGraph, annotations: Annotations) -> Analytics {

@@ -169,6 +169,25 @@ impl Analytics {
         self.fits(kg, target, method);
     }
 
+    /// Feeds the p-value backgrounds to `h`: the likelihood-ratio pools and
+    /// every similarity fit computed so far, in a fixed order.
+    pub(super) fn hash_backgrounds(&self, h: &mut impl std::hash::Hasher) {
+        use std::hash::Hash;
+        self.backgrounds.pools.hash(h);
+        let fits = self.backgrounds.fits.lock().expect("not poisoned");
+        let mut entries: Vec<((usize, u64), &Arc<Fits>)> = fits
+            .iter()
+            .map(|(&(t, m), f)| ((slot(t), m as u64), f))
+            .collect();
+        entries.sort_unstable_by_key(|&(k, _)| k);
+        for (key, f) in entries {
+            (key, f.profiles).hash(h);
+            for &(mean, sd) in &f.mean_sd {
+                (mean.to_bits(), sd.to_bits()).hash(h);
+            }
+        }
+    }
+
     /// Whether the similarity backgrounds of one method are computed.
     pub fn has_backgrounds(&self, target: Target, method: Method) -> bool {
         self.backgrounds

@@ -122,7 +122,7 @@ struct DiseaseIds<'a> {
     /// The sorted clusters of ids, each one disease (canonical id first).
     clusters: Vec<Vec<Curie>>,
     /// Packets by their ORPHA code.
-    packets: HashMap<Curie, &'a Packet>,
+    packets: BTreeMap<Curie, &'a Packet>,
     /// HPOA's disease names, by disease id.
     hpoa_names: HashMap<&'a Curie, &'a str>,
     /// MONDO's labels in the mapping sets, by MONDO id.
@@ -142,7 +142,7 @@ struct WithIdentities<'a> {
 struct WithDiseases<'a> {
     ontology: Ontology,
     genes: GeneLinks,
-    packets: HashMap<Curie, &'a Packet>,
+    packets: BTreeMap<Curie, &'a Packet>,
     end: usize,
 }
 
@@ -160,7 +160,7 @@ struct Annotated<'a> {
     ontology: Ontology,
     gene_end: usize,
     disease_end: usize,
-    packets: HashMap<Curie, &'a Packet>,
+    packets: BTreeMap<Curie, &'a Packet>,
     assertions: Assertions,
 }
 
@@ -599,7 +599,12 @@ impl<'a> Builder<'a, WithGenes> {
         for t in &b.mondo_terms.1 {
             ids.add(&t.id, true);
         }
-        let packets: HashMap<Curie, &Packet> = b
+        // Sorted by code, so that identity merges, annotation rows and
+        // everything built from them come out in the same order on every
+        // build (a HashMap's order differs between two builds of one
+        // process: a reload of the same files gave other p-value
+        // backgrounds).
+        let packets: BTreeMap<Curie, &Packet> = b
             .orphanet
             .1
             .packets
@@ -1139,7 +1144,7 @@ fn orphanet_phenotypes(
     st: &mut Build,
     dp: &mut DiseasePhenotypes,
     orpha_path: &Path,
-    packets: &HashMap<Curie, &Packet>,
+    packets: &BTreeMap<Curie, &Packet>,
 ) -> Result<(), IngestError> {
     for (code, p) in packets {
         let Some(d) = st.disease(code) else {

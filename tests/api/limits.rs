@@ -182,11 +182,17 @@ async fn requests_beyond_the_concurrency_limit_are_answered_503() {
     // sleeping a fixed time keeps the test independent of how fast the
     // build is (a 30 ms sleep regressed once the tests were optimised: the
     // long request was over before the lookup was sent).
+    // The long request is forty rankings of eight terms (about fifteen
+    // times the work of `many_rankings`): with both cores busy with other
+    // tests, twelve rankings of four once ended before the first lookup
+    // after them was sent.
     let app = app_with(|c| {
         c.limits.max_concurrent_requests = 1;
         c.limits.queue_timeout_ms = 1;
+        c.limits.max_aliases = 100;
+        c.limits.max_complexity = 10_000_000;
     });
-    let slow = tokio::spawn(query_owned(app.clone(), many_rankings()));
+    let slow = tokio::spawn(query_owned(app.clone(), rankings(40, 8)));
     let refused = loop {
         assert!(
             !slow.is_finished(),
@@ -218,6 +224,13 @@ async fn requests_beyond_the_concurrency_limit_are_answered_503() {
 /// ranked for twelve different profiles (one ranking alone took under the
 /// 1 ms deadline of a test once the tests were optimised).
 fn many_rankings() -> String {
+    rankings(12, 4)
+}
+
+/// `count` rankings (aliases `r0`, `r1`...), each of `size` of twelve
+/// terms: twelve different profiles, repeated in turn (nothing is cached,
+/// so each ranking costs the same).
+fn rankings(count: usize, size: usize) -> String {
     let terms = [
         "HP:0003701",
         "HP:0003326",
@@ -232,9 +245,9 @@ fn many_rankings() -> String {
         "HP:0001653",
         "HP:0000098",
     ];
-    let rankings: String = (0..terms.len())
+    let rankings: String = (0..count)
         .map(|i| {
-            let profile: Vec<String> = (0..4)
+            let profile: Vec<String> = (0..size)
                 .map(|k| format!("{:?}", terms[(i + k) % terms.len()]))
                 .collect();
             format!(

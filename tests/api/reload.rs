@@ -709,3 +709,88 @@ fn a_reload_builds_every_index_a_start_up_builds() {
     );
     std::fs::remove_dir_all(&data).ok();
 }
+
+/// A reload from the same files yields the same derived indexes as the
+/// start-up: the analytics tables and every p-value background (one
+/// digest), the search index (the same hits with the same scores) and the
+/// RDF store (the same named graphs, of the same sizes).
+#[test]
+fn a_reload_of_the_same_files_yields_the_indexes_of_a_start_up() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let data = std::env::temp_dir().join(format!("rarekg-data-same-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data);
+    let server = rarekg::config::ServerConfig {
+        data_dir: Some(data.clone()),
+        ..Default::default()
+    };
+    let releases = rarekg::release::open(root, &server).unwrap();
+    let complete = |release: &Release| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(600);
+        while !release.readiness().is_complete() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{:?}",
+                release.readiness()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    };
+    let started = releases.current();
+    complete(&started);
+    // The vendored screening table, sent again as it is.
+    let same = root.join("data/curated/newborn_screening.tsv");
+    let reloaded = releases
+        .reload(
+            rarekg::release::ReloadSource::Screening,
+            &same,
+            "test",
+            false,
+        )
+        .unwrap()
+        .release;
+    assert_ne!(reloaded.id, started.id);
+    complete(&reloaded);
+
+    assert_eq!(reloaded.analytics.digests(), started.analytics.digests());
+
+    let hits = |release: &Release, text: &str| {
+        let found = release
+            .search()
+            .unwrap()
+            .search(&release.kg, &rarekg::search::Request::new(text).limit(20))
+            .unwrap();
+        let hits: Vec<(String, String)> = found
+            .hits
+            .iter()
+            .map(|h| (h.id.clone(), format!("{:.6}", h.score)))
+            .collect();
+        (found.total, hits)
+    };
+    for text in ["marfan", "polymyo", "HP:0001166", "FBN1", "bosentan"] {
+        let (before, after) = (hits(&started, text), hits(&reloaded, text));
+        assert!(before.0 > 0, "{text}");
+        assert_eq!(after, before, "{text}");
+    }
+
+    let (a, b) = (
+        started.store().load_full().expect("a store"),
+        reloaded.store().load_full().expect("a store"),
+    );
+    assert!(!a.is_empty());
+    assert_eq!(b.len(), a.len());
+    let sizes = |s: &rarekg::store::OntologyStore| {
+        s.ontologies()
+            .iter()
+            .map(|o| {
+                (
+                    o.name.clone(),
+                    o.version.clone(),
+                    o.graph.clone(),
+                    o.triple_count,
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(sizes(&b), sizes(&a));
+    std::fs::remove_dir_all(&data).ok();
+}
