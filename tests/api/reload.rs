@@ -673,25 +673,14 @@ fn a_reload_builds_every_index_a_start_up_builds() {
         ..Default::default()
     };
     let releases = rarekg::release::open(Path::new(env!("CARGO_MANIFEST_DIR")), &server).unwrap();
-    let complete = |release: &Release| {
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(300);
-        while !release.readiness().is_complete() {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "{:?}",
-                release.readiness()
-            );
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
-    };
     let started = releases.current();
-    complete(&started);
+    wait_complete(&started);
     let reloaded = releases
         .reload_hpo(&write_obo("indexes", &modified_hpo()), "test", false)
         .unwrap()
         .release;
     assert!(reloaded.readiness().is_ready(), "ready when swapped in");
-    complete(&reloaded);
+    wait_complete(&reloaded);
     for release in [&started, &reloaded] {
         for target in [Target::Diseases, Target::Genes] {
             for method in rarekg::release::BACKGROUND_METHODS {
@@ -724,19 +713,8 @@ fn a_reload_of_the_same_files_yields_the_indexes_of_a_start_up() {
         ..Default::default()
     };
     let releases = rarekg::release::open(root, &server).unwrap();
-    let complete = |release: &Release| {
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(600);
-        while !release.readiness().is_complete() {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "{:?}",
-                release.readiness()
-            );
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
-    };
     let started = releases.current();
-    complete(&started);
+    wait_complete(&started);
     // The vendored screening table, sent again as it is.
     let same = root.join("data/curated/newborn_screening.tsv");
     let reloaded = releases
@@ -749,7 +727,7 @@ fn a_reload_of_the_same_files_yields_the_indexes_of_a_start_up() {
         .unwrap()
         .release;
     assert_ne!(reloaded.id, started.id);
-    complete(&reloaded);
+    wait_complete(&reloaded);
 
     assert_eq!(reloaded.analytics.digests(), started.analytics.digests());
 
@@ -793,4 +771,17 @@ fn a_reload_of_the_same_files_yields_the_indexes_of_a_start_up() {
     };
     assert_eq!(sizes(&b), sizes(&a));
     std::fs::remove_dir_all(&data).ok();
+}
+
+/// Waits until every derived index of `release` is built (at most 10 min).
+fn wait_complete(release: &Release) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(600);
+    while !release.readiness().is_complete() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{:?}",
+            release.readiness()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
 }
