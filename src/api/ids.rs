@@ -14,7 +14,7 @@
 //! symbol), names several (`AMBIGUOUS_ID`, with the candidates), or names
 //! nothing (`null`; [`require`] makes that `NOT_FOUND` where an answer
 //! needs the node). Batch lookups take `[ID!]!` and parse item by item
-//! with [`Key::parse`], so that one bad id does not void the rest.
+//! with [`find`], so that one bad id does not void the rest.
 //!
 //! A patient's terms (`rankDiseases(phenotypes:)`) are the one exception:
 //! a term the served HPO does not know is skipped and reported there
@@ -101,13 +101,6 @@ macro_rules! id_argument {
         pub struct $name {
             asked: String,
             parsed: $inner,
-        }
-
-        impl $name {
-            /// The parsed form.
-            pub fn get(&self) -> &$inner {
-                &self.parsed
-            }
         }
 
         impl InputType for $name {
@@ -271,11 +264,6 @@ impl EntityId {
                 self.asked
             ))
         })
-    }
-
-    /// The id as asked.
-    pub fn as_str(&self) -> &str {
-        &self.asked
     }
 }
 

@@ -11,7 +11,7 @@ use super::phenotype::{Phenotype, PhenotypeEdge};
 use super::provenance::SourceInfo;
 use super::release::ReleasePin;
 use crate::graph::model::{NodeId, Source};
-use crate::graph::{KnowledgeGraph, Rel};
+use crate::graph::Rel;
 use async_graphql::{
     Context, Enum, ErrorExtensions, InputObject, MergedObject, Object, Result, SimpleObject, ID,
 };
@@ -34,12 +34,6 @@ pub struct QueryRoot(
     super::analytics::AnalyticsQuery,
     super::explore::ExploreQuery,
 );
-
-/// The disease an id names, for resolvers that take an id as a string
-/// (`null` for an unknown id; see [`ids::resolve`]).
-pub(crate) fn find_disease(g: &KnowledgeGraph, id: &str) -> Result<Option<NodeId>, ApiError> {
-    Ok(ids::find::<DiseaseId>(g, id)?.map(|r| r.node))
-}
 
 fn phenotype(r: ids::Resolved) -> Phenotype {
     Phenotype {
@@ -155,7 +149,9 @@ impl DiseaseQuery {
     ) -> Result<Vec<Option<Result<Disease>>>> {
         check_batch(&ids).coded()?;
         let g = kg(ctx);
-        Ok(per_item(&ids, |id| Ok(find_disease(g, id)?.map(Disease))))
+        Ok(per_item(&ids, |id| {
+            Ok(ids::find::<DiseaseId>(g, id)?.map(|r| Disease(r.node)))
+        }))
     }
     /// Diseases by name, filtered.
     async fn diseases(
