@@ -374,17 +374,53 @@ fn id_order(profiles: &[Profile]) -> Vec<u32> {
     order
 }
 
-/// The weights of a profile's terms under `weightByFrequency`: each stated
-/// frequency, and where none is stated the mean of the profile's stated
-/// frequencies (1 if it states none). Weights only enter as a weighted mean
-/// over the profile's own terms, so an unstated frequency is neutral and a
-/// profile whose source states none scores as without weighting.
+/// How far a term's weight under `weightByFrequency` moves from 1 per unit
+/// of frequency above or below its profile's mean (see [`neutral_weights`]).
+/// 1 would let a profile's weights span (0, 2); 0.75 is the value at which
+/// weighting is at least as good as none in every simulated condition
+/// (`rarekg diagnose --simulate`), where 0.5 and 1 each fell behind in one
+/// condition, by one and five patients in a thousand.
+const FREQUENCY_WEIGHT_SPREAD: f32 = 0.75;
+
+/// The weights of a profile's terms under `weightByFrequency`: `1 + s·(f -
+/// mean)`, `f` the term's stated frequency (the mean of the profile's stated
+/// frequencies where none is stated), `mean` that mean and `s`
+/// [`FREQUENCY_WEIGHT_SPREAD`]. Weights enter as a weighted mean over the
+/// profile's own terms, and they are centred on 1: the weighted mean is the
+/// plain mean plus `s` times the covariance of frequency and match, so an
+/// unstated frequency is neutral, a profile whose source states none (or
+/// one frequency for all) scores as without weighting, and a profile of
+/// many rare features is not scored on its few frequent ones alone (the
+/// raw frequencies as weights did that, and made weighting worse than none
+/// on noisy simulated patients).
 fn neutral_weights(freqs: &[f32]) -> impl Iterator<Item = f32> + '_ {
     let known: Vec<f32> = freqs.iter().copied().filter(|&f| f >= 0.0).collect();
     let mean = if known.is_empty() {
-        1.0
+        0.0
     } else {
         known.iter().sum::<f32>() / known.len() as f32
     };
-    freqs.iter().map(move |&f| if f < 0.0 { mean } else { f })
+    freqs.iter().map(move |&f| {
+        let f = if f < 0.0 { mean } else { f };
+        1.0 + FREQUENCY_WEIGHT_SPREAD * (f - mean)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frequency_weights_are_centred_on_one_and_an_unstated_frequency_is_neutral() {
+        let w: Vec<f32> = neutral_weights(&[0.9, UNKNOWN, 0.1]).collect();
+        let s = FREQUENCY_WEIGHT_SPREAD;
+        let want = [1.0 + 0.4 * s, 1.0, 1.0 - 0.4 * s];
+        assert!(
+            w.iter().zip(want).all(|(a, b)| (a - b).abs() < 1e-6),
+            "{w:?}"
+        );
+        // No stated frequency, or one for all: the plain mean.
+        assert!(neutral_weights(&[UNKNOWN, UNKNOWN]).all(|w| w == 1.0));
+        assert!(neutral_weights(&[0.3, 0.3]).all(|w| w == 1.0));
+    }
 }

@@ -11,8 +11,9 @@
 //!   profile's terms gives both directions' best matches at once. With
 //!   `weight_by_frequency`, the profile's direction (how well each of its
 //!   terms is matched by the patient's) is a mean weighted by the terms'
-//!   frequencies, so that a disease is not marked down for a rare feature
-//!   the patient lacks; an unstated frequency weighs as the profile's mean.
+//!   frequencies, centred on the profile's mean frequency, so that a disease
+//!   is marked down less for a rare feature the patient lacks; an unstated
+//!   frequency is neutral (see `neutral_weights`).
 //!   Excluded terms multiply the score by their likelihood ratio (from the
 //!   profile's frequencies) raised to [`super::Params::similarity_exclusion`].
 //!

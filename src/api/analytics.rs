@@ -223,9 +223,9 @@ impl TermMatch {
             an::TermMatch::Ratio(_) => None,
         }
     }
-    /// The matched annotation's weight under `weightByFrequency` (its
-    /// frequency over its record's mean stated frequency; 1 when unstated or
-    /// without weighting); null under likelihood ratio.
+    /// The matched annotation's weight under `weightByFrequency` (1 + 0.75
+    /// × its frequency less its record's mean stated frequency; 1 when
+    /// unstated or without weighting); null under likelihood ratio.
     async fn weight(&self) -> Option<f64> {
         match self.m {
             an::TermMatch::Similarity { weight, .. } => Some(weight),
@@ -694,7 +694,7 @@ impl AnalyticsQuery {
         combine: SetCombine,
         #[graphql(
             default = false,
-            desc = "Similarity methods: weigh each annotation by its frequency relative to its record's mean stated frequency (an unstated one counts as the mean), so a record's rare features count less than its common ones. The likelihood ratio always uses frequencies."
+            desc = "Similarity methods: weigh each annotation 1 + 0.75 × (its frequency − its record's mean stated frequency; an unstated one counts as the mean), so a record's rare features count less than its common ones and a record that states no frequency scores as unweighted. The likelihood ratio always uses frequencies."
         )]
         weight_by_frequency: bool,
         #[graphql(desc = "Page size: at most 500; default 20.")] first: Option<i32>,
@@ -742,7 +742,7 @@ impl AnalyticsQuery {
         combine: SetCombine,
         #[graphql(
             default = false,
-            desc = "Similarity methods: weigh each annotation by its frequency relative to its record's mean stated frequency (an unstated one counts as the mean), so a record's rare features count less than its common ones. The likelihood ratio always uses frequencies."
+            desc = "Similarity methods: weigh each annotation 1 + 0.75 × (its frequency − its record's mean stated frequency; an unstated one counts as the mean), so a record's rare features count less than its common ones and a record that states no frequency scores as unweighted. The likelihood ratio always uses frequencies."
         )]
         weight_by_frequency: bool,
         #[graphql(desc = "Page size: at most 500; default 20.")] first: Option<i32>,

@@ -112,7 +112,7 @@ pub fn diagnose(root: &Path, args: &DiagnoseArgs) -> anyhow::Result<()> {
         print!("{}", diagnose::batch(kg, a, &cases, &options));
     }
     if args.simulate > 0 {
-        print!("{}", diagnose::simulated(kg, a, args.simulate, 2009));
+        print!("{}", diagnose::simulated(kg, a, args.simulate, args.seed));
     }
     Ok(())
 }

@@ -305,6 +305,9 @@ pub struct DiagnoseArgs {
     /// per condition.
     #[arg(long, default_value_t = 0)]
     pub simulate: usize,
+    /// The seed of the simulated patients.
+    #[arg(long, default_value_t = 2009)]
+    pub seed: u64,
     /// Other likelihood-ratio constants, `unknown=0.5,gamma=0.5,floor=0.005,cap=0.9`
     /// (for studying the model).
     #[arg(long)]

@@ -258,5 +258,24 @@ fn diagnose_ranks_one_phenopacket_and_a_batch() {
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("cases.jsonl:1"), "{err}");
+    // Regression: a case with no usable feature (here a compact case in a
+    // `.json`, read as a phenopacket) listed records ranked on nothing.
+    std::fs::write(&one, r#"{"id": "c", "observed": ["HP:0003701"]}"#).unwrap();
+    let out = rarekg(&[
+        "--root",
+        repo.to_str().unwrap(),
+        "diagnose",
+        one.to_str().unwrap(),
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("# nothing ranked: no usable phenotypic feature"),
+        "{text}"
+    );
+    assert_eq!(
+        text.lines().filter(|l| !l.starts_with('#')).count(),
+        0,
+        "{text}"
+    );
     std::fs::remove_dir_all(&dir).ok();
 }
