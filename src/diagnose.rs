@@ -109,9 +109,7 @@ pub fn one(kg: &KnowledgeGraph, a: &Analytics, case: &Case, o: &Options) -> Stri
             i.reason
         );
     }
-    if patient.observed.is_empty() && patient.excluded.is_empty() {
-        // As the API refuses such a patient: ranking on nothing would list
-        // the records by their unstated features alone.
+    if !patient.has_terms() {
         let _ = writeln!(
             s,
             "# nothing ranked: no usable phenotypic feature (phenotypicFeatures)"

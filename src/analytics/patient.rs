@@ -54,6 +54,14 @@ pub struct Patient {
 }
 
 impl Patient {
+    /// Whether any term is left to rank on once the ids are resolved: a
+    /// patient without one is refused (the API) or not ranked (the CLI),
+    /// since a ranking on nothing would order records by their unstated
+    /// features alone.
+    pub fn has_terms(&self) -> bool {
+        !self.observed.is_empty() || !self.excluded.is_empty()
+    }
+
     /// Resolves observed and excluded term ids against the served HPO.
     pub fn resolve<S: AsRef<str>>(kg: &KnowledgeGraph, observed: &[S], excluded: &[S]) -> Patient {
         let root = match kg.find_phenotype(&Curie::parse(PHENOTYPIC_ABNORMALITY).expect("valid")) {

@@ -547,7 +547,7 @@ fn ranking(ctx: &Context<'_>, target: Target, ask: Ask) -> Result<RankingPage, A
     too_many("phenotypes", observed.len())?;
     too_many("excluded", excluded.len())?;
     let patient = an::Patient::resolve(g, &observed, &excluded);
-    if patient.observed.is_empty() && patient.excluded.is_empty() {
+    if !patient.has_terms() {
         return Err(ApiError::BadUserInput(format!(
             "no usable phenotypic abnormality among the {} terms given (see the HPO: https://hpo.jax.org)",
             observed.len() + excluded.len()
